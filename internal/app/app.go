@@ -1,0 +1,123 @@
+// Package app is the composition root: configuration, then the database, then Redis or the
+// in-process store, then the services and the web layer. It is the only place that knows how the
+// pieces fit together.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"capacityhub/internal/config"
+	"capacityhub/internal/db"
+	"capacityhub/internal/i18n"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/web"
+	"capacityhub/locales"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGTERM or SIGINT.
+const shutdownGrace = 20 * time.Second
+
+// NewLogger returns the structured logger LOG_FORMAT asks for.
+func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// OpenDatabase connects to DATABASE_URL and brings its schema up to date. Its errors name the
+// setting, so that start-up can print them as they are.
+func OpenDatabase(ctx context.Context, cfg *config.Config) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, &config.Error{Name: "DATABASE_URL", Err: fmt.Errorf("cannot connect: %w", err)}
+	}
+	if _, err := d.Migrate(ctx, db.Migrations); err != nil {
+		d.Close()
+		return nil, &config.Error{Name: "DATABASE_URL", Err: fmt.Errorf("cannot migrate: %w", err)}
+	}
+	return d, nil
+}
+
+// OpenStore returns the Redis store when REDIS_URL is set (checking that it answers) and the
+// in-process store otherwise.
+func OpenStore(ctx context.Context, cfg *config.Config) (kv.Store, error) {
+	if cfg.RedisURL == "" {
+		return kv.NewMemory(), nil
+	}
+	r, err := kv.NewRedis(cfg.RedisURL, "ch:")
+	if err != nil {
+		return nil, &config.Error{Name: "REDIS_URL", Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := r.Ping(ctx); err != nil {
+		r.Close()
+		return nil, &config.Error{Name: "REDIS_URL", Err: fmt.Errorf("cannot connect: %w", errors.Unwrap(err))}
+	}
+	return r, nil
+}
+
+// Serve runs the server until ctx ends or SIGTERM/SIGINT arrives, then lets in-flight requests
+// finish (up to shutdownGrace) and closes everything. ready, when not nil, receives the address
+// once the server listens.
+func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func(addr string)) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	database, err := OpenDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	store, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	bundle, err := i18n.Load(locales.FS)
+	if err != nil {
+		return err
+	}
+	app, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: bundle, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return &config.Error{Name: "ADDR", Err: err}
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(),
+		"database", string(database.Dialect), "kv", storeKind(cfg))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	if err := app.ShutdownWithTimeout(shutdownGrace); err != nil {
+		return err
+	}
+	return <-served
+}
+
+func storeKind(cfg *config.Config) string {
+	if cfg.RedisURL == "" {
+		return "memory"
+	}
+	return "redis"
+}

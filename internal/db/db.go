@@ -1,0 +1,159 @@
+// Package db opens SQLite or PostgreSQL, applies migrations and runs transactions. It hides the
+// few differences between the two; the SQL itself lives in the domain packages and is written to
+// run on both ($1-style placeholders work on both drivers).
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
+)
+
+// Dialect names the database engine behind a DB.
+type Dialect string
+
+// The two engines Capacity Hub runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a database opened for Capacity Hub. Writes go through W and reads through R. With SQLite,
+// W holds a single connection so that writers queue in Go instead of failing with "database is
+// locked", and R is a pool of read-only connections that WAL lets run beside the writer. With
+// PostgreSQL both are the same pool.
+type DB struct {
+	W       *sql.DB
+	R       *sql.DB
+	Dialect Dialect
+}
+
+// Open connects to the database named by url (sqlite:PATH or postgres://…) and checks that it
+// answers. It does not migrate.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	var d *DB
+	var err error
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		d, err = openSQLite(strings.TrimPrefix(rawURL, "sqlite:"))
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		d, err = openPostgres(rawURL)
+	default:
+		return nil, errors.New("unknown database URL scheme")
+	}
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := d.Ping(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	// NB: every pragma is set per connection through the DSN, so that a connection the pool opens
+	// later gets them too. _txlock=immediate takes the write lock at BEGIN, which avoids the
+	// deadlock-prone upgrade from a read to a write transaction.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	// Create the file and switch it to WAL before the read-only pool opens it.
+	if _, err := w.Exec("SELECT 1"); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?mode=ro&"+pragmas)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{W: w, R: r, Dialect: SQLite}, nil
+}
+
+func openPostgres(rawURL string) (*DB, error) {
+	if _, err := url.Parse(rawURL); err != nil {
+		return nil, errors.New("invalid postgres URL")
+	}
+	p, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(25)
+	p.SetMaxIdleConns(25)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{W: p, R: p, Dialect: Postgres}, nil
+}
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.W.PingContext(ctx); err != nil {
+		return err
+	}
+	if d.R != d.W {
+		return d.R.PingContext(ctx)
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		err = errors.Join(err, d.R.Close())
+	}
+	return err
+}
+
+// Tx runs fn in a write transaction and commits when fn returns nil; otherwise it rolls back and
+// returns fn's error, so that a failed request leaves no half-written record.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// TimeFormat is how times are stored: fixed-width UTC text, so that they sort and compare as
+// strings and read the same on both engines.
+const TimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// FormatTime renders t for storage.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+
+// ParseTime reads a time stored by FormatTime.
+func ParseTime(s string) (time.Time, error) { return time.Parse(TimeFormat, s) }

@@ -1,0 +1,76 @@
+// Package web is Capacity Hub's HTTP surface: the server-rendered pages, the JSON API and the
+// operational endpoints, on Fiber. It knows nothing of SQL; it calls the domain packages.
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"capacityhub/internal/config"
+	"capacityhub/internal/db"
+	"capacityhub/internal/i18n"
+	"capacityhub/internal/kv"
+)
+
+// Deps are what the web layer is built from; the app package wires them.
+type Deps struct {
+	Config *config.Config
+	DB     *db.DB
+	KV     kv.Store
+	I18n   *i18n.Bundle
+	Logger *slog.Logger
+}
+
+// Limits on what one request may take.
+const (
+	bodyLimit    = 1 << 20 // 1 MiB: the largest form or JSON body accepted
+	readTimeout  = 15 * time.Second
+	writeTimeout = 30 * time.Second
+	idleTimeout  = 120 * time.Second
+)
+
+// handler holds the dependencies that every route handler uses.
+type handler struct {
+	cfg     *config.Config
+	db      *db.DB
+	kv      kv.Store
+	i18n    *i18n.Bundle
+	log     *slog.Logger
+	assets  *staticAssets
+	metrics *metrics
+}
+
+// New builds the Fiber application with its middleware and routes.
+func New(d Deps) (*fiber.App, error) {
+	assets, err := loadStaticAssets()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{
+		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger,
+		assets: assets, metrics: newMetrics(d.DB, d.KV),
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "Capacity Hub",
+		ServerHeader:          "",
+		DisableStartupMessage: true,
+		ErrorHandler:          h.handleError,
+		BodyLimit:             bodyLimit,
+		ReadTimeout:           readTimeout,
+		WriteTimeout:          writeTimeout,
+		IdleTimeout:           idleTimeout,
+		ReadBufferSize:        16 << 10, // room for long cookies and Accept-Language headers
+	})
+	app.Use(h.observe)
+	app.Use(recover.New())
+	app.Use(h.securityHeaders)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(etag.New())
+	h.routes(app)
+	return app, nil
+}
