@@ -2,14 +2,24 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
 	"capacityhub/internal/app"
+	"capacityhub/internal/audit"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
+	"capacityhub/internal/i18n"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/validate"
+	"capacityhub/locales"
 )
 
 const usage = `Capacity Hub: courses, expert Q&A and forums on AI in telecommunications/ICTs.
@@ -17,6 +27,8 @@ const usage = `Capacity Hub: courses, expert Q&A and forums on AI in telecommuni
 Usage:
   capacityhub serve      run the web server (migrates the database first)
   capacityhub migrate    apply database migrations and exit
+  capacityhub user create --email E --name N [--role R]... [--country CC] [--language L]
+                         create an account; the password is read from standard input
   capacityhub help       show this help
 
 Configuration comes from the environment: ADDR, BASE_URL, DATABASE_URL, REDIS_URL, SECRET_KEY,
@@ -38,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "migrate":
+	case "serve", "migrate", "user":
 	default:
 		fmt.Fprintf(stderr, "capacityhub: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -54,6 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = app.Serve(ctx, cfg, log, nil)
 	case "migrate":
 		err = migrate(ctx, cfg, stdout)
+	case "user":
+		if len(args) < 2 || args[1] != "create" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		return createUser(ctx, cfg, log, args[2:], stdin, stdout, stderr)
 	}
 	if err != nil {
 		return fail(stderr, err)
@@ -78,4 +96,77 @@ func fail(stderr io.Writer, err error) int {
 	line := strings.Join(strings.Fields(err.Error()), " ")
 	fmt.Fprintf(stderr, "capacityhub: %s\n", line)
 	return 1
+}
+
+// roleFlags collects repeated --role flags.
+type roleFlags []auth.Role
+
+func (r *roleFlags) String() string { return fmt.Sprint(*r) }
+func (r *roleFlags) Set(v string) error {
+	if !auth.ValidRole(auth.Role(v)) {
+		return fmt.Errorf("unknown role %q (want one of %v)", v, auth.Roles)
+	}
+	*r = append(*r, auth.Role(v))
+	return nil
+}
+
+// createUser is `capacityhub user create`: it makes an account (of any role, which is how the
+// first admin comes to be) with the password read from standard input, so that it appears in
+// neither the process list nor the shell history.
+func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "e-mail address (required)")
+	name := fs.String("name", "", "full name (required)")
+	country := fs.String("country", "", "ISO 3166-1 alpha-2 country code (required)")
+	language := fs.String("language", "en", "preferred language: ar, zh, en, fr, ru or es")
+	var roles roleFlags
+	fs.Var(&roles, "role", "role to grant, repeatable: expert, moderator, curriculum_manager, admin")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	password, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return fail(stderr, fmt.Errorf("reading the password from standard input: %w", err))
+	}
+	password = strings.TrimRight(password, "\r\n")
+
+	d, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer d.Close()
+	store := kv.NewMemory() // accounts need no session store to be created
+	defer store.Close()
+	accounts := app.NewAccounts(cfg, d, store, audit.New(d), nil, log)
+	u, err := accounts.Register(ctx, auth.Registration{Email: *email, Password: password, Roles: roles,
+		Profile: auth.Profile{Name: *name, Country: *country, Language: *language}})
+	var ve validate.Errors
+	switch {
+	case errors.As(err, &ve):
+		bundle, lerr := i18n.Load(locales.FS)
+		if lerr != nil {
+			return fail(stderr, lerr)
+		}
+		en := bundle.Localizer(i18n.Default)
+		for _, fe := range ve {
+			fmt.Fprintf(stderr, "capacityhub: %s: %s\n", fieldFlag(fe.Field), en.Tf(fe.Key, fe.Args))
+		}
+		return 1
+	case errors.Is(err, auth.ErrEmailTaken):
+		fmt.Fprintf(stderr, "capacityhub: --email: an account with this address already exists\n")
+		return 1
+	case err != nil:
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "created user %s <%s> with roles %v\n", u.ID, u.Email, u.Roles)
+	return 0
+}
+
+// fieldFlag names a registration field as the flag (or input) that sets it.
+func fieldFlag(field string) string {
+	if field == "password" {
+		return "password (standard input)"
+	}
+	return "--" + field
 }

@@ -14,16 +14,28 @@ import (
 	"syscall"
 	"time"
 
+	"capacityhub/internal/audit"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/notify"
 	"capacityhub/internal/web"
 	"capacityhub/locales"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM or SIGINT.
 const shutdownGrace = 20 * time.Second
+
+// outboxInterval is how often queued e-mail is sent.
+const outboxInterval = 5 * time.Second
+
+// NewAccounts builds the accounts service.
+func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *audit.Log, mail auth.Mailer, log *slog.Logger) *auth.Service {
+	return auth.New(auth.Config{DB: d, KV: store, Secret: cfg.SecretKey, BaseURL: cfg.BaseURL.String(),
+		Auditor: a, Mailer: mail, Logger: log})
+}
 
 // NewLogger returns the structured logger LOG_FORMAT asks for.
 func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -87,10 +99,17 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: bundle, Logger: log})
+	outbox, err := notify.NewOutbox(database, cfg.SMTPURL, log)
+	if err != nil {
+		return &config.Error{Name: "SMTP_URL", Err: err}
+	}
+	auditLog := audit.New(database)
+	accounts := NewAccounts(cfg, database, store, auditLog, outbox, log)
+	app, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog})
 	if err != nil {
 		return err
 	}
+	go outbox.Run(ctx, outboxInterval)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return &config.Error{Name: "ADDR", Err: err}

@@ -24,6 +24,7 @@ type Config struct {
 	ContentDir     string         // CONTENT_DIR: course sources
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
 	LogFormat      string         // LOG_FORMAT: text or json
+	SMTPURL        string         // SMTP_URL: smtp://user:password@host:port?from=…; empty: e-mail goes to the log
 }
 
 // Error names the setting at fault; its message is the one line start-up prints.
@@ -72,6 +73,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		{"CONTENT_DIR", "content", &c.ContentDir},
 		{"TRUSTED_PROXIES", "", &proxies},
 		{"LOG_FORMAT", "text", &c.LogFormat},
+		{"SMTP_URL", "", &c.SMTPURL},
 	} {
 		if *s.dst, err = get(s.name, s.def); err != nil {
 			return nil, err
@@ -94,6 +96,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, &Error{"LOG_FORMAT", fmt.Errorf("%q is neither text nor json", c.LogFormat)}
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || u.Scheme != "smtp" || u.Host == "" {
+			return nil, &Error{"SMTP_URL", errors.New("want smtp://user:password@host:port")}
+		}
 	}
 	if c.SecretKey, err = secretKey(secret, c.SQLitePath()); err != nil {
 		return nil, &Error{"SECRET_KEY", err}

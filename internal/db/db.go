@@ -5,7 +5,9 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"net/url"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
 )
@@ -157,3 +160,25 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 
 // ParseTime reads a time stored by FormatTime.
 func ParseTime(s string) (time.Time, error) { return time.Parse(TimeFormat, s) }
+
+// NewID returns a new random identifier: 128 bits as 26 lower-case base32 characters, which
+// cannot be guessed or enumerated.
+func NewID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // NB: crypto/rand.Read never fails since Go 1.24.
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// IsUniqueViolation tells whether err is a UNIQUE or PRIMARY KEY constraint failure, on either
+// engine.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505" // unique_violation
+	}
+	s := err.Error() // the SQLite driver's errors carry the engine's message
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "PRIMARY KEY constraint failed")
+}

@@ -3,11 +3,15 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"capacityhub/internal/audit"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/i18n"
+	"capacityhub/internal/kv"
 	"capacityhub/internal/validate"
 	"capacityhub/internal/web/templates"
 )
@@ -17,7 +21,33 @@ import (
 var statusFor = []struct {
 	err    error
 	status int
-}{}
+}{
+	{auth.ErrNotFound, fiber.StatusNotFound},
+	{auth.ErrEmailTaken, fiber.StatusConflict},
+	{auth.ErrBadCredentials, fiber.StatusUnauthorized},
+	{auth.ErrUnauthenticated, fiber.StatusUnauthorized},
+	{auth.ErrInvalidToken, fiber.StatusUnauthorized},
+	{auth.ErrTokenReused, fiber.StatusUnauthorized},
+	{auth.ErrForbidden, fiber.StatusForbidden},
+	{auth.ErrResetTokenNotUse, fiber.StatusBadRequest},
+	{auth.ErrInvalidCursor, fiber.StatusBadRequest},
+	{audit.ErrInvalidCursor, fiber.StatusBadRequest},
+	{errStoreDown, fiber.StatusServiceUnavailable},
+	{kv.ErrUnavailable, fiber.StatusServiceUnavailable},
+}
+
+// details are what the API says about the domain errors above.
+var details = map[error]string{
+	auth.ErrEmailTaken:       "An account with this e-mail address already exists.",
+	auth.ErrBadCredentials:   "Wrong e-mail address or password.",
+	auth.ErrUnauthenticated:  "Sign in first: send Authorization: Bearer <access token>.",
+	auth.ErrInvalidToken:     "The token is invalid, expired or revoked.",
+	auth.ErrTokenReused:      "This refresh token was already used; every token of its sign-in is now revoked. Sign in again.",
+	auth.ErrForbidden:        "Your account may not do this.",
+	auth.ErrResetTokenNotUse: "This password-reset link is invalid, used or expired.",
+	errStoreDown:             "The service is briefly unavailable; try again shortly.",
+	kv.ErrUnavailable:        "The service is briefly unavailable; try again shortly.",
+}
 
 // problem is an RFC 9457 problem detail, the body of every API error.
 type problem struct {
@@ -46,7 +76,7 @@ func classify(err error) (status int, detail string) {
 	}
 	for _, s := range statusFor {
 		if errors.Is(err, s.err) {
-			return s.status, ""
+			return s.status, details[s.err]
 		}
 	}
 	return fiber.StatusInternalServerError, ""
@@ -64,6 +94,12 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Response().ResetBody()
 	c.Status(status)
+	if status == fiber.StatusServiceUnavailable && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ceilSeconds(storeRetryAfter)))
+	}
+	if !isAPI(c) && errors.Is(err, auth.ErrUnauthenticated) {
+		return h.redirectToSignIn(c)
+	}
 	if isAPI(c) {
 		return h.writeProblem(c, status, detail, err)
 	}
@@ -94,12 +130,18 @@ func (h *handler) renderErrorPage(c *fiber.Ctx, status int, rid string) error {
 	switch {
 	case status == fiber.StatusNotFound:
 		e.Heading, e.Text = loc.T("error.not_found.title"), loc.T("error.not_found.text")
+	case status == fiber.StatusForbidden:
+		e.Heading, e.Text = loc.T("error.forbidden.title"), loc.T("error.forbidden.text")
+	case status == fiber.StatusTooManyRequests:
+		e.Heading, e.Text = loc.T("error.too_many.title"), loc.T("error.too_many.text")
+	case status == fiber.StatusServiceUnavailable:
+		e.Heading, e.Text = loc.T("error.unavailable.title"), loc.T("error.unavailable.text")
 	case status >= 500:
 		e.Heading, e.Text, e.RequestID = loc.T("error.server.title"), loc.T("error.server.text"), rid
 	default:
 		e.Heading, e.Text = loc.T("error.other.title"), loc.T("error.other.text")
 	}
-	e.Page = h.page(loc, rest, e.Heading, "")
+	e.Page = h.page(c, loc, rest, e.Heading, "")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return render(c, templates.Error(e))
 }

@@ -24,7 +24,7 @@ func (h *handler) showHomePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, templates.Home(h.page(loc, "/", loc.T("home.title"), "home")))
+	return render(c, templates.Home(h.page(c, loc, "/", loc.T("home.title"), "home")))
 }
 
 // showComingSoon serves the sections that later releases fill in.
@@ -35,7 +35,7 @@ func (h *handler) showComingSoon(section, headingKey string) fiber.Handler {
 			return err
 		}
 		heading := loc.T(headingKey)
-		return render(c, templates.ComingSoon(h.page(loc, "/"+section, heading+" · "+loc.T("site.name"), section), heading))
+		return render(c, templates.ComingSoon(h.page(c, loc, "/"+section, heading+" · "+loc.T("site.name"), section), heading))
 	}
 }
 
@@ -67,9 +67,28 @@ func (h *handler) languageOfPath(path string) (*i18n.Localizer, string) {
 	return loc, "/" + tail
 }
 
-// page fills the layout's data. path is the page's address after the language prefix.
-func (h *handler) page(loc *i18n.Localizer, path, title, section string) templates.Page {
-	return templates.Page{L: loc, Title: title, Path: path, Section: section, Assets: h.assets.urls}
+// page fills the layout's data. path is the page's address after the language prefix. A signed-in
+// reader's pages carry a CSRF token (the sign-out button is a form); anonymous pages get one only
+// when they hold a form, from the handler.
+func (h *handler) page(c *fiber.Ctx, loc *i18n.Localizer, path, title, section string) templates.Page {
+	p := templates.Page{L: loc, Title: title, Path: path, Section: section, Assets: h.assets.urls, User: currentUser(c)}
+	if p.User != nil || c.Method() != fiber.MethodGet || formPages[section] {
+		p.CSRF = h.csrfToken(c)
+	}
+	return p
+}
+
+// formPages are the sections whose pages hold a form even for an anonymous reader.
+var formPages = map[string]bool{"login": true, "register": true, "password": true}
+
+// countryName is a country's name in language tag, from the names computed at start-up.
+func (h *handler) countryName(tag, code string) string {
+	for _, o := range h.countryOptions[tag] {
+		if o.Value == code {
+			return o.Label
+		}
+	}
+	return code
 }
 
 // render writes a templ component as the HTML response. Pages may differ per visitor (sign-in

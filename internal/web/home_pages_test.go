@@ -244,14 +244,14 @@ func BenchmarkHomePageRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := &handler{i18n: bundle, assets: mustAssets(b)}
+	assets := mustAssets(b)
 	loc := bundle.Localizer("fr")
 	var buf bytes.Buffer
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		p := h.page(loc, "/", loc.T("home.title"), "home")
+		p := templates.Page{L: loc, Title: loc.T("home.title"), Path: "/", Section: "home", Assets: assets.urls}
 		if err := templates.Home(p).Render(ctx, &buf); err != nil {
 			b.Fatal(err)
 		}

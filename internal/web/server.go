@@ -3,6 +3,8 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"log/slog"
 	"time"
 
@@ -11,11 +13,21 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"capacityhub/internal/audit"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/web/templates"
 )
+
+// hmacKey derives the key for one purpose from SECRET_KEY.
+func hmacKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("capacityhub/web/" + purpose))
+	return m.Sum(nil)
+}
 
 // Deps are what the web layer is built from; the app package wires them.
 type Deps struct {
@@ -24,6 +36,8 @@ type Deps struct {
 	KV     kv.Store
 	I18n   *i18n.Bundle
 	Logger *slog.Logger
+	Auth   *auth.Service
+	Audit  *audit.Log
 }
 
 // Limits on what one request may take.
@@ -43,6 +57,12 @@ type handler struct {
 	log     *slog.Logger
 	assets  *staticAssets
 	metrics *metrics
+	auth    *auth.Service
+	audit   *audit.Log
+	limiter *limiter
+	csrfKey []byte
+	// countryOptions are the countries named and sorted for each language, computed once.
+	countryOptions map[string][]templates.Option
 }
 
 // New builds the Fiber application with its middleware and routes.
@@ -52,8 +72,14 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{
-		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger,
-		assets: assets, metrics: newMetrics(d.DB, d.KV),
+		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger, auth: d.Auth, audit: d.Audit,
+		assets: assets, metrics: newMetrics(d.DB, d.KV), limiter: newLimiter(d.KV),
+		csrfKey: hmacKey(d.Config.SecretKey, "csrf"), countryOptions: map[string][]templates.Option{},
+	}
+	for _, lang := range i18n.Languages {
+		for _, c := range auth.Countries(lang.Tag) {
+			h.countryOptions[lang.Tag] = append(h.countryOptions[lang.Tag], templates.Option{Value: c.Code, Label: c.Name})
+		}
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Capacity Hub",
@@ -65,12 +91,18 @@ func New(d Deps) (*fiber.App, error) {
 		WriteTimeout:          writeTimeout,
 		IdleTimeout:           idleTimeout,
 		ReadBufferSize:        16 << 10, // room for long cookies and Accept-Language headers
+		// NB: values from the request (params, form fields, headers) are copies, safe to keep
+		// after the handler returns; without this Fiber reuses their memory for the next request.
+		Immutable: true,
 	})
 	app.Use(h.observe)
 	app.Use(recover.New())
 	app.Use(h.securityHeaders)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(etag.New())
+	app.Use(h.identify)
+	app.Use(h.limitAnonymousRequests)
+	app.Use(h.checkCSRF)
 	h.routes(app)
 	return app, nil
 }

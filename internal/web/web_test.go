@@ -13,10 +13,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"capacityhub/internal/audit"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/notify"
 	"capacityhub/internal/testenv"
 	"capacityhub/locales"
 )
@@ -32,6 +35,24 @@ func testApp(t testing.TB) *fiber.App {
 // configuration. It returns the app and its log output.
 func testAppWith(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.Config)) (*fiber.App, *strings.Builder) {
 	t.Helper()
+	s := newTestServer(t, d, store, cfgEdit)
+	return s.app, s.logs
+}
+
+// testServer is the web layer with its services, for tests that need to reach behind the HTTP
+// surface (create users, read the outbox).
+type testServer struct {
+	app    *fiber.App
+	db     *db.DB
+	kv     kv.Store
+	auth   *auth.Service
+	outbox *notify.Outbox
+	logs   *strings.Builder
+	cfg    *config.Config
+}
+
+func newTestServer(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.Config)) *testServer {
+	t.Helper()
 	bundle, err := i18n.Load(locales.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -43,12 +64,20 @@ func testAppWith(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.Co
 		cfgEdit(cfg)
 	}
 	logs := &strings.Builder{}
-	app, err := New(Deps{Config: cfg, DB: d, KV: store, I18n: bundle, Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))})
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
+	outbox, err := notify.NewOutbox(d, "", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditLog := audit.New(d)
+	accounts := auth.New(auth.Config{DB: d, KV: store, Secret: cfg.SecretKey, BaseURL: cfg.BaseURL.String(),
+		Auditor: auditLog, Mailer: outbox, Logger: log})
+	app, err := New(Deps{Config: cfg, DB: d, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return app, logs
+	return &testServer{app: app, db: d, kv: store, auth: accounts, outbox: outbox, logs: logs, cfg: cfg}
 }
 
 // do sends req through the app and returns the response with its body read.

@@ -3,15 +3,21 @@
 // Each page takes one typed struct; the Localizer in it is the request's language.
 package templates
 
-import "capacityhub/internal/i18n"
+import (
+	"capacityhub/internal/auth"
+	"capacityhub/internal/i18n"
+)
 
 // Page is what the layout needs on every page.
 type Page struct {
 	L       *i18n.Localizer
 	Title   string // the <title>, already translated
 	Path    string // the page's path after the language prefix ("/", "/courses?tag=ai"), for the language switcher
-	Section string // the nav item to mark as current: "home", "courses", "questions" or "forums"
+	Section string // the nav item to mark as current: "home", "courses", "questions", "forums", "me" or "admin"
 	Assets  Assets
+	User    *auth.User // the signed-in user, or nil
+	CSRF    string     // the token every form of the page carries
+	Flash   string     // a one-line confirmation shown at the top of main, already translated
 }
 
 // Assets are the content-hashed URLs of the static files.
@@ -41,4 +47,111 @@ type ErrorPage struct {
 	Heading   string
 	Text      string
 	RequestID string // shown for server errors, so that a report can be matched to the log
+}
+
+// Field is one form field with its value and, after a failed submission, its error.
+type Field struct {
+	Name         string // the form (and JSON) field name
+	Label        string
+	Type         string // input type; "select" for Options
+	Value        string
+	Autocomplete string
+	Hint         string
+	Error        string // translated message, "" when the field is fine
+	Required     bool
+	MaxLength    int
+	Options      []Option
+}
+
+// Option is one choice of a select field.
+type Option struct {
+	Value string
+	Label string
+	Lang  string // the option's language, when it is a language name
+}
+
+// ErrorID is the id of the element holding the field's error, for aria-describedby.
+func (f Field) ErrorID() string { return f.Name + "-error" }
+
+// HintID is the id of the element holding the field's hint.
+func (f Field) HintID() string { return f.Name + "-hint" }
+
+// describedBy lists the ids that describe the field, for aria-describedby.
+func (f Field) describedBy() string {
+	switch {
+	case f.Error != "" && f.Hint != "":
+		return f.ErrorID() + " " + f.HintID()
+	case f.Error != "":
+		return f.ErrorID()
+	case f.Hint != "":
+		return f.HintID()
+	}
+	return ""
+}
+
+// Form is a whole form: its fields, and a message about the form as a whole.
+type Form struct {
+	Action string
+	Fields []Field
+	Submit string
+	Error  string // e.g. "wrong e-mail address or password", shown above the fields
+}
+
+// AuthPage is the page of a sign-in, registration or password form.
+type AuthPage struct {
+	Page
+	Heading string
+	Intro   string
+	Form    Form
+	Links   []Link // e.g. "forgot your password?"
+	Done    string // shown instead of the form once it has done its work
+}
+
+// Link is a link with its text.
+type Link struct {
+	Href string
+	Text string
+}
+
+// MePage is the signed-in user's own page.
+type MePage struct {
+	Page
+	Profile  Form
+	Password Form
+	Facts    []Fact // e-mail address, country, roles
+}
+
+// Fact is a label and a value shown in a description list.
+type Fact struct {
+	Label string
+	Value string
+}
+
+// AdminUsersPage lists users for an admin.
+type AdminUsersPage struct {
+	Page
+	Query     string
+	Users     []AdminUserRow
+	NextURL   string
+	RoleNames []Option // every role with its translated name
+}
+
+// AdminUserRow is one user in the admin listing.
+type AdminUserRow struct {
+	User    *auth.User
+	Country string // translated name
+	Self    bool   // the admin themselves: no role or disable controls
+}
+
+// AuditPage shows the audit log.
+type AuditPage struct {
+	Page
+	Filter  string
+	Events  []AuditRow
+	NextURL string
+}
+
+// AuditRow is one audit event, ready to show.
+type AuditRow struct {
+	At, Actor, Action, Target, IP, Detail string
 }

@@ -1,0 +1,492 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"capacityhub/internal/audit"
+	"capacityhub/internal/db"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/notify"
+	"capacityhub/internal/validate"
+)
+
+// Session lifetimes: a session ends after SessionIdleTimeout without a request, and in any case
+// SessionMaxAge after sign-in.
+const (
+	SessionIdleTimeout = 2 * time.Hour
+	SessionMaxAge      = 12 * time.Hour
+	// sessionTouchEvery limits how often a busy session's expiry is pushed back (one store write
+	// a minute, not one a request).
+	sessionTouchEvery = time.Minute
+	// ResetTokenTTL is how long a password-reset link works.
+	ResetTokenTTL = time.Hour
+)
+
+// Field limits.
+const (
+	maxNameRunes         = 100
+	maxOrganizationRunes = 200
+	maxEmailBytes        = 254
+)
+
+// Store is what the service needs of the key-value store (sessions, token revocations).
+type Store interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	Delete(ctx context.Context, keys ...string) error
+}
+
+// Auditor records security events.
+type Auditor interface {
+	Record(ctx context.Context, e audit.Event) error
+}
+
+// Mailer queues e-mail.
+type Mailer interface {
+	Enqueue(ctx context.Context, m notify.Message) error
+}
+
+// Event is an alias so that callers of this package need not import audit for it.
+type Event = audit.Event
+
+// Service is the accounts service.
+type Service struct {
+	store    *store
+	kv       Store
+	hasher   *hasher
+	auditor  Auditor
+	mailer   Mailer
+	log      *slog.Logger
+	issuer   string
+	audience string
+	jwtKey   []byte
+	now      func() time.Time
+}
+
+// Config is what New needs.
+type Config struct {
+	DB      *db.DB
+	KV      Store
+	Secret  []byte // SECRET_KEY; keys for each purpose are derived from it
+	BaseURL string // the token issuer; the audience is BaseURL + "/api"
+	Auditor Auditor
+	Mailer  Mailer
+	Logger  *slog.Logger
+}
+
+// New returns the accounts service.
+func New(c Config) *Service {
+	return &Service{
+		store: &store{db: c.DB}, kv: c.KV, hasher: newHasher(), auditor: c.Auditor, mailer: c.Mailer,
+		log: c.Logger, issuer: c.BaseURL, audience: c.BaseURL + "/api",
+		jwtKey: deriveKey(c.Secret, "jwt-hs256"), now: time.Now,
+	}
+}
+
+// audit records e; a failure to record is logged, never shown to the user.
+func (s *Service) audit(ctx context.Context, e Event) {
+	if err := s.auditor.Record(ctx, e); err != nil {
+		s.log.Error("audit", "action", e.Action, "err", err)
+	}
+}
+
+// NormalizeEmail trims and lower-cases an address: one account per address, whatever its case.
+func NormalizeEmail(s string) string { return strings.ToLower(norm.NFC.String(strings.TrimSpace(s))) }
+
+func checkEmail(errs *validate.Errors, email string) {
+	switch {
+	case email == "":
+		errs.Add("email", "field.required", nil)
+	case len(email) > maxEmailBytes:
+		errs.Add("email", "field.too_long", map[string]any{"Max": maxEmailBytes})
+	default:
+		a, err := mail.ParseAddress(email)
+		at := strings.LastIndexByte(email, '@')
+		if err != nil || a.Address != email || at < 1 || !strings.Contains(email[at:], ".") || strings.ContainsAny(email, " <>") {
+			errs.Add("email", "auth.email.invalid", nil)
+		}
+	}
+}
+
+func checkText(errs *validate.Errors, field, value string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(value) == "":
+		errs.Add(field, "field.required", nil)
+	case utf8.RuneCountInString(value) > max:
+		errs.Add(field, "field.too_long", map[string]any{"Max": max})
+	case strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		errs.Add(field, "field.invalid", nil)
+	}
+}
+
+// Profile is what a user may change about themselves, and what registration asks beyond the
+// address and password.
+type Profile struct {
+	Name             string
+	Country          string
+	Organization     string
+	OrganizationType string
+	Language         string
+}
+
+func (p *Profile) normalize() {
+	p.Name = strings.TrimSpace(norm.NFC.String(p.Name))
+	p.Organization = strings.TrimSpace(norm.NFC.String(p.Organization))
+	p.Country = strings.ToUpper(strings.TrimSpace(p.Country))
+	p.OrganizationType = strings.TrimSpace(p.OrganizationType)
+	p.Language = strings.TrimSpace(p.Language)
+}
+
+func (p *Profile) check(errs *validate.Errors, languages []string) {
+	checkText(errs, "name", p.Name, true, maxNameRunes)
+	checkText(errs, "organization", p.Organization, false, maxOrganizationRunes)
+	if p.Country == "" {
+		errs.Add("country", "field.required", nil)
+	} else if !ValidCountry(p.Country) {
+		errs.Add("country", "auth.country.invalid", nil)
+	}
+	if p.OrganizationType != "" && !slices.Contains(OrganizationTypes, p.OrganizationType) {
+		errs.Add("organization_type", "field.invalid", nil)
+	}
+	if p.Language != "" && !slices.Contains(languages, p.Language) {
+		errs.Add("language", "field.invalid", nil)
+	}
+}
+
+// Registration is a new account's details.
+type Registration struct {
+	Email    string
+	Password string
+	Profile
+	Roles []Role // granted at creation; only the command line sets more than learner
+}
+
+// interfaceLanguages are the languages a user may prefer: the six UN languages of CONTRACT.md
+// (internal/i18n lists the same six; a test checks that they agree).
+var interfaceLanguages = []string{"ar", "zh", "en", "fr", "ru", "es"}
+
+// Register creates an account. Every invalid field is reported at once (validate.Errors); an
+// address already registered is ErrEmailTaken.
+func (s *Service) Register(ctx context.Context, r Registration) (*User, error) {
+	r.Email = NormalizeEmail(r.Email)
+	r.Profile.normalize()
+	if r.Language == "" {
+		r.Language = "en"
+	}
+	var errs validate.Errors
+	checkEmail(&errs, r.Email)
+	checkPassword(&errs, "password", r.Password, r.Email, r.Name)
+	r.Profile.check(&errs, interfaceLanguages)
+	for _, role := range r.Roles {
+		if !ValidRole(role) {
+			errs.Add("roles", "field.invalid", nil)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.hash(ctx, r.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{
+		ID: db.NewID(), Email: r.Email, Name: r.Name, Country: r.Country, Organization: r.Organization,
+		OrganizationType: r.OrganizationType, Language: r.Language, CreatedAt: s.now().UTC().Truncate(time.Microsecond),
+		Roles: append([]Role{RoleLearner}, r.Roles...),
+	}
+	if err := s.store.insertUser(ctx, u, hash); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, Event{ActorID: u.ID, Action: "auth.registered", Target: u.ID})
+	return u, nil
+}
+
+// User loads a user by id.
+func (s *Service) User(ctx context.Context, id string) (*User, error) {
+	u, _, err := s.store.userBy(ctx, "id", id)
+	return u, err
+}
+
+// Authenticate checks an address and password. Unknown addresses, wrong passwords and disabled
+// accounts all answer ErrBadCredentials after the same amount of work, and each failure goes into
+// the audit log.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	email = NormalizeEmail(email)
+	u, hash, err := s.store.userBy(ctx, "email", email)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if u == nil {
+		hash = dummyHash
+	}
+	ok, rehash, err := s.hasher.verify(ctx, password, hash)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || !ok || u.Disabled {
+		detail := "wrong password"
+		switch {
+		case u == nil:
+			detail = "unknown address"
+		case u.Disabled && ok:
+			detail = "account disabled"
+		}
+		s.audit(ctx, Event{Action: "auth.signin_failed", Target: email, Detail: detail})
+		return nil, ErrBadCredentials
+	}
+	if rehash {
+		if h, err := s.hasher.hash(ctx, password); err == nil {
+			_ = s.store.setPassword(ctx, u.ID, h, false)
+		}
+	}
+	s.audit(ctx, Event{ActorID: u.ID, Action: "auth.signed_in", Target: u.ID})
+	return u, nil
+}
+
+// UpdateProfile changes the actor's own name, organization and language.
+func (s *Service) UpdateProfile(ctx context.Context, actor *User, p Profile) error {
+	p.Country = actor.Country
+	p.normalize()
+	var errs validate.Errors
+	p.check(&errs, interfaceLanguages)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return s.store.updateProfile(ctx, actor.ID, p.Name, p.Organization, p.OrganizationType, p.Language)
+}
+
+// ChangePassword sets a new password after checking the current one, and ends every session and
+// token of the user (the caller starts a fresh session for the device in hand).
+func (s *Service) ChangePassword(ctx context.Context, actor *User, current, next string) error {
+	var errs validate.Errors
+	if current == "" {
+		errs.Add("current_password", "field.required", nil)
+	}
+	checkPassword(&errs, "password", next, actor.Email, actor.Name)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	_, hash, err := s.store.userBy(ctx, "id", actor.ID)
+	if err != nil {
+		return err
+	}
+	if ok, _, err := s.hasher.verify(ctx, current, hash); err != nil {
+		return err
+	} else if !ok {
+		s.audit(ctx, Event{ActorID: actor.ID, Action: "auth.password_change_failed", Target: actor.ID})
+		return validate.Errors{{Field: "current_password", Key: "auth.password.wrong_current"}}
+	}
+	newHash, err := s.hasher.hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	if err := s.store.setPassword(ctx, actor.ID, newHash, true); err != nil {
+		return err
+	}
+	s.audit(ctx, Event{ActorID: actor.ID, Action: "auth.password_changed", Target: actor.ID})
+	return nil
+}
+
+// SetRoles gives the user exactly roles (learner is implied). Only admins may, and not to
+// themselves: an admin cannot lock the last door behind them by accident.
+func (s *Service) SetRoles(ctx context.Context, actor *User, userID string, roles []Role) error {
+	if !actor.Has(RoleAdmin) || actor.ID == userID {
+		return ErrForbidden
+	}
+	for _, r := range roles {
+		if !ValidRole(r) {
+			return validate.Errors{{Field: "roles", Key: "field.invalid"}}
+		}
+	}
+	slices.Sort(roles)
+	roles = slices.Compact(roles)
+	if err := s.store.setRoles(ctx, userID, roles); err != nil {
+		return err
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	s.audit(ctx, Event{ActorID: actor.ID, Action: "auth.roles_changed", Target: userID, Detail: strings.Join(names, ",")})
+	return nil
+}
+
+// SetDisabled disables (or re-enables) an account. Only admins may, and not their own.
+func (s *Service) SetDisabled(ctx context.Context, actor *User, userID string, disabled bool) error {
+	if !actor.Has(RoleAdmin) || actor.ID == userID {
+		return ErrForbidden
+	}
+	if err := s.store.setDisabled(ctx, userID, disabled); err != nil {
+		return err
+	}
+	action := "auth.account_enabled"
+	if disabled {
+		action = "auth.account_disabled"
+	}
+	s.audit(ctx, Event{ActorID: actor.ID, Action: action, Target: userID})
+	return nil
+}
+
+// ListUsers finds users for an admin.
+func (s *Service) ListUsers(ctx context.Context, actor *User, query, cursor string, limit int) (UserPage, error) {
+	if !actor.Has(RoleAdmin) {
+		return UserPage{}, ErrForbidden
+	}
+	return s.store.listUsers(ctx, strings.TrimSpace(query), cursor, limit)
+}
+
+// RequestPasswordReset sends a reset link to the address if it has an account, and does nothing
+// visible otherwise: the caller answers the same either way. compose writes the localized
+// message for the user from the link's token.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string, compose func(u *User, token string) notify.Message) error {
+	email = NormalizeEmail(email)
+	u, _, err := s.store.userBy(ctx, "email", email)
+	if errors.Is(err, ErrNotFound) {
+		s.audit(ctx, Event{Action: "auth.reset_requested", Target: email, Detail: "unknown address"})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.Disabled {
+		s.audit(ctx, Event{Action: "auth.reset_requested", Target: email, Detail: "account disabled"})
+		return nil
+	}
+	token := randomToken(32)
+	now := s.now()
+	if _, err := s.store.db.W.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4)`, hashToken(token), u.ID, db.FormatTime(now), db.FormatTime(now.Add(ResetTokenTTL))); err != nil {
+		return err
+	}
+	if err := s.mailer.Enqueue(ctx, compose(u, token)); err != nil {
+		return err
+	}
+	s.audit(ctx, Event{Action: "auth.reset_requested", Target: u.ID})
+	return nil
+}
+
+// ResetPassword sets a new password with a reset token. The token works once, within
+// ResetTokenTTL; using it ends every session and token of the user.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
+	h := hashToken(token)
+	var userID, email, name string
+	err := s.store.db.R.QueryRowContext(ctx, `SELECT u.id, u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id
+		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled = 0`, h, db.FormatTime(s.now())).Scan(&userID, &email, &name)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrResetTokenNotUse
+		}
+		return err
+	}
+	var errs validate.Errors
+	checkPassword(&errs, "password", password, email, name)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	hash, err := s.hasher.hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	// NB: the used_at condition makes the token single-use even when two requests race.
+	res, err := s.store.db.W.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+		db.FormatTime(s.now()), h)
+	if err := affectedOne(res, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return ErrResetTokenNotUse
+		}
+		return err
+	}
+	if err := s.store.setPassword(ctx, userID, hash, true); err != nil {
+		return err
+	}
+	s.audit(ctx, Event{ActorID: userID, Action: "auth.password_reset", Target: userID})
+	return nil
+}
+
+// session is what the store keeps under a session's key.
+type session struct {
+	UserID  string    `json:"u"`
+	Epoch   int       `json:"e"`
+	Created time.Time `json:"c"`
+	Seen    time.Time `json:"s"`
+}
+
+func sessionKey(token string) string { return "session:" + hashToken(token) }
+
+// StartSession creates a new session for u and returns its token (256 random bits) for the cookie.
+// The store keeps only the token's hash.
+func (s *Service) StartSession(ctx context.Context, u *User) (string, error) {
+	token := randomToken(32)
+	now := s.now()
+	b, _ := json.Marshal(session{UserID: u.ID, Epoch: u.Epoch, Created: now, Seen: now})
+	if err := s.kv.Set(ctx, sessionKey(token), b, SessionIdleTimeout); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// SessionUser returns the user a session token belongs to, pushing back its idle expiry. A
+// missing, idle, too old or revoked session is ErrSessionExpired.
+func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, ErrSessionExpired
+	}
+	key := sessionKey(token)
+	b, err := s.kv.Get(ctx, key)
+	if isNotFound(err) {
+		return nil, ErrSessionExpired
+	}
+	if err != nil {
+		return nil, err
+	}
+	var sess session
+	if json.Unmarshal(b, &sess) != nil {
+		return nil, ErrSessionExpired
+	}
+	now := s.now()
+	if now.Sub(sess.Created) >= SessionMaxAge || now.Sub(sess.Seen) >= SessionIdleTimeout {
+		_ = s.kv.Delete(ctx, key)
+		return nil, ErrSessionExpired
+	}
+	u, err := s.User(ctx, sess.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrSessionExpired
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled || u.Epoch != sess.Epoch {
+		_ = s.kv.Delete(ctx, key)
+		return nil, ErrSessionExpired
+	}
+	if now.Sub(sess.Seen) >= sessionTouchEvery {
+		sess.Seen = now
+		ttl := min(SessionIdleTimeout, sess.Created.Add(SessionMaxAge).Sub(now))
+		b, _ := json.Marshal(sess)
+		if err := s.kv.Set(ctx, key, b, ttl); err != nil {
+			s.log.Warn("session touch failed", "err", err)
+		}
+	}
+	return u, nil
+}
+
+// EndSession signs a session out on the server.
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.kv.Delete(ctx, sessionKey(token))
+}
+
+func isNotFound(err error) bool { return errors.Is(err, kv.ErrNotFound) }

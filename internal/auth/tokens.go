@@ -1,0 +1,234 @@
+package auth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"capacityhub/internal/db"
+)
+
+// Token lifetimes.
+const (
+	AccessTokenTTL  = 15 * time.Minute
+	RefreshTokenTTL = 30 * 24 * time.Hour
+	accessTokenType = "at+jwt" // RFC 9068's media type, in the JWT header's typ
+)
+
+// jwtAlgorithm is the only algorithm accepted: a token naming any other (none, RS256 with the
+// HMAC key as public key…) is refused before its signature is looked at.
+var jwtAlgorithm = jwt.SigningMethodHS256
+
+// TokenPair is what a client gets at sign-in and at every refresh.
+type TokenPair struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresIn    int // seconds until the access token expires
+}
+
+// AccessClaims are the claims of an access token.
+type AccessClaims struct {
+	Epoch int `json:"epoch"` // the user's epoch at issue: a later bump revokes the token
+	jwt.RegisteredClaims
+}
+
+// randomToken returns n random bytes, base64url-encoded.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // NB: never fails since Go 1.24
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashToken is how opaque tokens are stored: a database dump yields no usable token.
+func hashToken(t string) string {
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
+}
+
+// deriveKey derives a key for one purpose from SECRET_KEY, so that no two uses share a key.
+func deriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("capacityhub/" + purpose))
+	return m.Sum(nil)
+}
+
+func (s *Service) issueAccess(u *User, now time.Time) (string, error) {
+	claims := AccessClaims{Epoch: u.Epoch, RegisteredClaims: jwt.RegisteredClaims{
+		Issuer:    s.issuer,
+		Audience:  jwt.ClaimStrings{s.audience},
+		Subject:   u.ID,
+		ID:        randomToken(16),
+		IssuedAt:  jwt.NewNumericDate(now),
+		NotBefore: jwt.NewNumericDate(now),
+		ExpiresAt: jwt.NewNumericDate(now.Add(AccessTokenTTL)),
+	}}
+	t := jwt.NewWithClaims(jwtAlgorithm, claims)
+	t.Header["typ"] = accessTokenType
+	return t.SignedString(s.jwtKey)
+}
+
+// ParseAccessToken checks an access token's signature, algorithm, type, issuer, audience and
+// times, and that it has not been revoked by sign-out. It does not load the user: see
+// UserForToken.
+func (s *Service) ParseAccessToken(ctx context.Context, raw string) (*AccessClaims, error) {
+	var claims AccessClaims
+	tok, err := jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+		if typ, _ := t.Header["typ"].(string); typ != accessTokenType {
+			return nil, errors.New("wrong token type")
+		}
+		return s.jwtKey, nil
+	},
+		jwt.WithValidMethods([]string{jwtAlgorithm.Alg()}),
+		jwt.WithIssuer(s.issuer),
+		jwt.WithAudience(s.audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(30*time.Second),
+		jwt.WithTimeFunc(s.now),
+	)
+	if err != nil || !tok.Valid || claims.Subject == "" || claims.ID == "" {
+		return nil, ErrInvalidToken
+	}
+	// NB: a store failure here must not let a revoked token through: fail closed.
+	if _, err := s.kv.Get(ctx, "revoked:"+claims.ID); err == nil {
+		return nil, ErrInvalidToken
+	} else if !isNotFound(err) {
+		return nil, err
+	}
+	return &claims, nil
+}
+
+// UserForToken returns the user an access token speaks for, as long as the account is enabled and
+// nothing (password or role change, disabling) has revoked its tokens since it was issued.
+func (s *Service) UserForToken(ctx context.Context, claims *AccessClaims) (*User, error) {
+	u, err := s.User(ctx, claims.Subject)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled || u.Epoch != claims.Epoch {
+		return nil, ErrInvalidToken
+	}
+	return u, nil
+}
+
+// IssueTokens starts a new refresh-token family for u and returns its first pair.
+func (s *Service) IssueTokens(ctx context.Context, u *User) (TokenPair, error) {
+	return s.issuePair(ctx, s.store.db.W, u, randomToken(16))
+}
+
+type execer interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}
+
+func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family string) (TokenPair, error) {
+	now := s.now()
+	access, err := s.issueAccess(u, now)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	refresh := randomToken(32)
+	_, err = ex.ExecContext(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, hashToken(refresh), family, u.ID, db.FormatTime(now), db.FormatTime(now.Add(RefreshTokenTTL)))
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds())}, nil
+}
+
+// Refresh exchanges a refresh token for a new pair; the old token stops working. A token that was
+// already exchanged means it leaked (or a client raced itself): the whole family is revoked, so
+// the thief's copy dies with the owner's, and ErrTokenReused is returned.
+func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error) {
+	var pair TokenPair
+	var reused bool
+	h := hashToken(refresh)
+	now := db.FormatTime(s.now())
+	err := s.store.db.Tx(ctx, func(tx *sql.Tx) error {
+		var family, userID string
+		var used, revoked sql.NullString
+		var expires string
+		err := tx.QueryRowContext(ctx, `SELECT family_id, user_id, used_at, revoked_at, expires_at
+			FROM refresh_tokens WHERE token_hash = $1`, h).Scan(&family, &userID, &used, &revoked, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrInvalidToken
+		}
+		if err != nil {
+			return err
+		}
+		if revoked.Valid || expires <= now {
+			return ErrInvalidToken
+		}
+		if used.Valid {
+			reused = true
+			_, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL", now, family)
+			return err // commit the revocation
+		}
+		// NB: the condition on used_at makes two concurrent exchanges of one token race safely:
+		// only one of them updates a row.
+		res, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL", now, h)
+		if err := affectedOne(res, err); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return ErrInvalidToken
+			}
+			return err
+		}
+		u, _, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", userID))
+		if err != nil {
+			return err
+		}
+		if u.Disabled {
+			return ErrInvalidToken
+		}
+		pair, err = s.issuePair(ctx, tx, u, family)
+		return err
+	})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if reused {
+		s.audit(ctx, Event{Action: "auth.refresh_reused", Detail: "refresh token family revoked"})
+		return TokenPair{}, ErrTokenReused
+	}
+	return pair, nil
+}
+
+// Logout revokes an access token (until it would have expired anyway) and, when given, the
+// refresh token's family.
+func (s *Service) Logout(ctx context.Context, claims *AccessClaims, refresh string) error {
+	if claims != nil {
+		ttl := time.Until(claims.ExpiresAt.Time) + time.Minute
+		if err := s.kv.Set(ctx, "revoked:"+claims.ID, []byte("1"), ttl); err != nil {
+			return err
+		}
+	}
+	if refresh == "" {
+		return nil
+	}
+	var q string
+	args := []any{db.FormatTime(s.now()), hashToken(refresh)}
+	if claims != nil {
+		// Only the caller's own tokens: a stranger's refresh token is not theirs to revoke.
+		q = `UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id =
+			(SELECT family_id FROM refresh_tokens WHERE token_hash = $2 AND user_id = $3)`
+		args = append(args, claims.Subject)
+	} else {
+		q = `UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id =
+			(SELECT family_id FROM refresh_tokens WHERE token_hash = $2)`
+	}
+	if _, err := s.store.db.W.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("auth: revoke refresh family: %w", err)
+	}
+	return nil
+}
