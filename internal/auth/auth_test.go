@@ -1,0 +1,470 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"capacityhub/internal/audit"
+	"capacityhub/internal/db"
+	"capacityhub/internal/i18n"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/notify"
+	"capacityhub/internal/testenv"
+	"capacityhub/internal/validate"
+)
+
+// fakeMailer keeps what it is given.
+type fakeMailer struct {
+	mu   sync.Mutex
+	sent []notify.Message
+}
+
+func (f *fakeMailer) Enqueue(_ context.Context, m notify.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, m)
+	return nil
+}
+
+type env struct {
+	s    *Service
+	db   *db.DB
+	mail *fakeMailer
+	now  *time.Time
+}
+
+func newEnv(t *testing.T, d *db.DB, store kv.Store) *env {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	e := &env{db: d, mail: &fakeMailer{}, now: &now}
+	e.s = New(Config{DB: d, KV: store, Secret: []byte(strings.Repeat("k", 32)), BaseURL: "https://hub.example.org",
+		Auditor: audit.New(d), Mailer: e.mail, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.s.now = func() time.Time { return *e.now }
+	return e
+}
+
+// each runs fn on SQLite with the in-process store, and on PostgreSQL with Redis when both are
+// configured.
+func each(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("sqlite+memory", func(t *testing.T) {
+		m := kv.NewMemory()
+		t.Cleanup(func() { m.Close() })
+		fn(t, newEnv(t, testenv.Open(t, db.SQLite), m))
+	})
+	t.Run("postgres+redis", func(t *testing.T) {
+		d := testenv.Open(t, db.Postgres)
+		fn(t, newEnv(t, d, testenv.Redis(t)))
+	})
+}
+
+const goodPassword = "ndovu kubwa inakimbia"
+
+func (e *env) register(t *testing.T, email string, roles ...Role) *User {
+	t.Helper()
+	u, err := e.s.Register(context.Background(), Registration{Email: email, Password: goodPassword, Roles: roles,
+		Profile: Profile{Name: "Amina Diallo", Country: "sn", Language: "fr"}})
+	if err != nil {
+		t.Fatalf("register %s: %v", email, err)
+	}
+	return u
+}
+
+func TestRegisterValidatesEveryField(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, err := e.s.Register(context.Background(), Registration{Email: "not-an-address", Password: "short",
+			Profile: Profile{Name: strings.Repeat("x", 101), Country: "XX", OrganizationType: "club", Language: "de"}})
+		var ve validate.Errors
+		if !errors.As(err, &ve) {
+			t.Fatalf("want validate.Errors, got %v", err)
+		}
+		for _, field := range []string{"email", "password", "name", "country", "organization_type", "language"} {
+			if _, ok := ve.For(field); !ok {
+				t.Errorf("no error for %s in %v", field, ve)
+			}
+		}
+		var n int
+		_ = e.db.R.QueryRow("SELECT COUNT(*) FROM users").Scan(&n)
+		if n != 0 {
+			t.Errorf("an invalid registration left %d rows", n)
+		}
+	})
+}
+
+func TestRegisterNormalizesAndRejectsDuplicates(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		u := e.register(t, "  Amina.Diallo@Example.SN ")
+		if u.Email != "amina.diallo@example.sn" || u.Country != "SN" || !u.Has(RoleLearner) || u.Has(RoleExpert) {
+			t.Errorf("stored %+v", u)
+		}
+		_, err := e.s.Register(context.Background(), Registration{Email: "AMINA.DIALLO@example.sn", Password: goodPassword,
+			Profile: Profile{Name: "Other", Country: "SN"}})
+		if !errors.Is(err, ErrEmailTaken) {
+			t.Fatalf("second registration with another case: %v, want ErrEmailTaken", err)
+		}
+	})
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name, password string
+		want           string // i18n key, "" when accepted
+	}{
+		{"common", "password1", "auth.password.common"},
+		{"digits", "12345678", "auth.password.common"},
+		{"keyboard", "qwertyuiop", "auth.password.common"},
+		{"seven runes", "abcdéf1", "auth.password.too_short"},
+		{"own address", "amina.diallo2026", "auth.password.common"},
+		{"arabic passphrase", "كلمة سر طويلة جدا", ""},
+		{"chinese passphrase", "我的密码很长很安全啊", ""},
+		{"long passphrase", strings.Repeat("spectrum monitoring ", 20), ""},
+		{"too long", strings.Repeat("a", maxPasswordBytes+1), "auth.password.too_long"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var errs validate.Errors
+			checkPassword(&errs, "password", tc.password, "amina.diallo@example.sn", "Amina Diallo")
+			got := ""
+			if fe, ok := errs.For("password"); ok {
+				got = fe.Key
+			}
+			if got != tc.want {
+				t.Errorf("checkPassword(%.20q…) = %q, want %q", tc.password, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAuthenticate(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		long := strings.Repeat("ligne de vue radio ", 10) // 190 characters: never truncated
+		u, err := e.s.Register(ctx, Registration{Email: "x@example.org", Password: long, Profile: Profile{Name: "X", Country: "FR"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Authenticate(ctx, "X@EXAMPLE.ORG", long); err != nil {
+			t.Errorf("right password refused: %v", err)
+		}
+		for _, tc := range []struct{ name, email, password string }{
+			{"wrong password", "x@example.org", "nope nope nope"},
+			{"truncated password", "x@example.org", long[:72]},
+			{"unknown address", "nobody@example.org", long},
+		} {
+			if _, err := e.s.Authenticate(ctx, tc.email, tc.password); !errors.Is(err, ErrBadCredentials) {
+				t.Errorf("%s: %v, want ErrBadCredentials", tc.name, err)
+			}
+		}
+		// NFKC: the full-width digits a phone keyboard may produce are the same password.
+		if _, err := e.s.Register(ctx, Registration{Email: "w@example.org", Password: "radio spectrum 2026",
+			Profile: Profile{Name: "W", Country: "FR"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Authenticate(ctx, "w@example.org", "radio spectrum ２０２６"); err != nil {
+			t.Errorf("NFKC-equivalent password refused: %v", err)
+		}
+		admin := e.register(t, "admin@example.org", RoleAdmin)
+		if err := e.s.SetDisabled(ctx, admin, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Authenticate(ctx, "x@example.org", long); !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("disabled account signed in: %v", err)
+		}
+		var failures int
+		_ = e.db.R.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.signin_failed'").Scan(&failures)
+		if failures != 4 {
+			t.Errorf("%d sign-in failures audited, want 4", failures)
+		}
+	})
+}
+
+func TestTokensRotateAndReuseRevokesTheFamily(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.register(t, "t@example.org")
+		first, err := e.s.IssueTokens(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims, err := e.s.ParseAccessToken(ctx, first.AccessToken)
+		if err != nil || claims.Subject != u.ID {
+			t.Fatalf("parse: %v %+v", err, claims)
+		}
+		second, err := e.s.Refresh(ctx, first.RefreshToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Refresh(ctx, first.RefreshToken); !errors.Is(err, ErrTokenReused) {
+			t.Fatalf("reusing a rotated token: %v, want ErrTokenReused", err)
+		}
+		if _, err := e.s.Refresh(ctx, second.RefreshToken); !errors.Is(err, ErrInvalidToken) {
+			t.Fatalf("the family's newest token survived the reuse: %v", err)
+		}
+		// Another sign-in's family is untouched.
+		other, _ := e.s.IssueTokens(ctx, u)
+		if _, err := e.s.Refresh(ctx, other.RefreshToken); err != nil {
+			t.Fatalf("an unrelated family was revoked: %v", err)
+		}
+	})
+}
+
+// Two clients racing to exchange one refresh token: one wins, the other is told of the reuse.
+func TestConcurrentRefreshHasOneWinner(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pair, _ := e.s.IssueTokens(ctx, e.register(t, "r@example.org"))
+		var wg sync.WaitGroup
+		results := make([]error, 8)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, results[i] = e.s.Refresh(ctx, pair.RefreshToken)
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range results {
+			if err == nil {
+				ok++
+			} else if !errors.Is(err, ErrTokenReused) && !errors.Is(err, ErrInvalidToken) {
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d refreshes succeeded, want exactly 1", ok)
+		}
+	})
+}
+
+func TestAccessTokenExpiresAndLogoutRevokes(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.register(t, "a@example.org")
+		pair, _ := e.s.IssueTokens(ctx, u)
+		*e.now = e.now.Add(AccessTokenTTL + time.Minute)
+		if _, err := e.s.ParseAccessToken(ctx, pair.AccessToken); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("expired token accepted: %v", err)
+		}
+		*e.now = time.Now()
+		pair, _ = e.s.IssueTokens(ctx, u)
+		claims, err := e.s.ParseAccessToken(ctx, pair.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.Logout(ctx, claims, pair.RefreshToken); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.ParseAccessToken(ctx, pair.AccessToken); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("access token works after sign-out: %v", err)
+		}
+		if _, err := e.s.Refresh(ctx, pair.RefreshToken); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("refresh token works after sign-out: %v", err)
+		}
+	})
+}
+
+// A password change, a role change or disabling the account ends every session and token.
+func TestSecurityChangesEndEverySession(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.register(t, "root@example.org", RoleAdmin)
+		for _, tc := range []struct {
+			name   string
+			change func(u *User) error
+		}{
+			{"password", func(u *User) error { return e.s.ChangePassword(ctx, u, goodPassword, "un mot de passe tout neuf") }},
+			{"roles", func(u *User) error { return e.s.SetRoles(ctx, admin, u.ID, []Role{RoleExpert}) }},
+			{"disabled", func(u *User) error { return e.s.SetDisabled(ctx, admin, u.ID, true) }},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				u := e.register(t, tc.name+"@example.org")
+				session, err := e.s.StartSession(ctx, u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pair, _ := e.s.IssueTokens(ctx, u)
+				claims, _ := e.s.ParseAccessToken(ctx, pair.AccessToken)
+				if err := tc.change(u); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.s.SessionUser(ctx, session); !errors.Is(err, ErrSessionExpired) {
+					t.Errorf("session survived: %v", err)
+				}
+				if _, err := e.s.UserForToken(ctx, claims); !errors.Is(err, ErrInvalidToken) {
+					t.Errorf("access token survived: %v", err)
+				}
+				if _, err := e.s.Refresh(ctx, pair.RefreshToken); err == nil {
+					t.Error("refresh token survived")
+				}
+			})
+		}
+	})
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.register(t, "s@example.org")
+		token, _ := e.s.StartSession(ctx, u)
+		// Active every hour: alive until the absolute limit, then gone.
+		for h := 1; h < int(SessionMaxAge/time.Hour); h++ {
+			*e.now = e.now.Add(time.Hour)
+			if _, err := e.s.SessionUser(ctx, token); err != nil {
+				t.Fatalf("hour %d: %v", h, err)
+			}
+		}
+		*e.now = e.now.Add(time.Hour)
+		if _, err := e.s.SessionUser(ctx, token); !errors.Is(err, ErrSessionExpired) {
+			t.Fatalf("session older than %v still valid: %v", SessionMaxAge, err)
+		}
+		// Idle: gone after SessionIdleTimeout without a request.
+		token, _ = e.s.StartSession(ctx, u)
+		*e.now = e.now.Add(SessionIdleTimeout)
+		if _, err := e.s.SessionUser(ctx, token); !errors.Is(err, ErrSessionExpired) {
+			t.Fatalf("idle session still valid: %v", err)
+		}
+	})
+}
+
+func TestPasswordResetIsSingleUseAndExpires(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.register(t, "p@example.org")
+		var token string
+		compose := func(u *User, tok string) notify.Message {
+			token = tok
+			return notify.Message{To: u.Email, Subject: "reset", Body: tok}
+		}
+		if err := e.s.RequestPasswordReset(ctx, "nobody@example.org", compose); err != nil || len(e.mail.sent) != 0 {
+			t.Fatalf("unknown address: err %v, %d mails", err, len(e.mail.sent))
+		}
+		if err := e.s.RequestPasswordReset(ctx, "P@example.org", compose); err != nil || len(e.mail.sent) != 1 {
+			t.Fatalf("known address: err %v, %d mails", err, len(e.mail.sent))
+		}
+		session, _ := e.s.StartSession(ctx, u)
+		if err := e.s.ResetPassword(ctx, token, "une toute nouvelle phrase"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Authenticate(ctx, "p@example.org", "une toute nouvelle phrase"); err != nil {
+			t.Errorf("new password refused: %v", err)
+		}
+		if _, err := e.s.SessionUser(ctx, session); !errors.Is(err, ErrSessionExpired) {
+			t.Errorf("a reset left the old session alive: %v", err)
+		}
+		if err := e.s.ResetPassword(ctx, token, "encore une autre phrase"); !errors.Is(err, ErrResetTokenNotUse) {
+			t.Errorf("second use: %v, want ErrResetTokenNotUse", err)
+		}
+		_ = e.s.RequestPasswordReset(ctx, "p@example.org", compose)
+		*e.now = e.now.Add(ResetTokenTTL + time.Second)
+		if err := e.s.ResetPassword(ctx, token, "encore une autre phrase"); !errors.Is(err, ErrResetTokenNotUse) {
+			t.Errorf("expired link: %v, want ErrResetTokenNotUse", err)
+		}
+	})
+}
+
+func TestOnlyAdminsAdminister(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.register(t, "admin@example.org", RoleAdmin)
+		manager := e.register(t, "cm@example.org", RoleCurriculumManager)
+		learner := e.register(t, "l@example.org")
+		if err := e.s.SetRoles(ctx, manager, learner.ID, []Role{RoleAdmin}); !errors.Is(err, ErrForbidden) {
+			t.Errorf("curriculum manager granted admin: %v", err)
+		}
+		if err := e.s.SetRoles(ctx, admin, admin.ID, nil); !errors.Is(err, ErrForbidden) {
+			t.Errorf("admin demoted themselves: %v", err)
+		}
+		if err := e.s.SetRoles(ctx, admin, learner.ID, []Role{"emperor"}); err == nil {
+			t.Error("unknown role accepted")
+		}
+		if err := e.s.SetRoles(ctx, admin, learner.ID, []Role{RoleExpert, RoleModerator, RoleExpert}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.s.User(ctx, learner.ID)
+		if !got.Has(RoleExpert) || !got.Has(RoleModerator) || got.Has(RoleAdmin) || len(got.Roles) != 3 {
+			t.Errorf("roles now %v", got.Roles)
+		}
+		if _, err := e.s.ListUsers(ctx, learner, "", "", 10); !errors.Is(err, ErrForbidden) {
+			t.Errorf("learner listed users: %v", err)
+		}
+		var changes int
+		_ = e.db.R.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.roles_changed' AND actor_id = $1", admin.ID).Scan(&changes)
+		if changes != 1 {
+			t.Errorf("%d role changes audited, want 1", changes)
+		}
+	})
+}
+
+func TestListUsersPagesAndSearches(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.register(t, "admin@example.org", RoleAdmin)
+		for i, name := range []string{"kofi", "lena", "maria", "nadia", "omar"} {
+			*e.now = e.now.Add(time.Minute)
+			e.register(t, name+"@example.org", Roles[i%len(Roles)])
+		}
+		seen := map[string]bool{}
+		cursor := ""
+		for pages := 0; ; pages++ {
+			page, err := e.s.ListUsers(ctx, admin, "", cursor, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range page.Users {
+				if seen[u.ID] {
+					t.Fatalf("user %s on two pages", u.Email)
+				}
+				seen[u.ID] = true
+				if !u.Has(RoleLearner) {
+					t.Errorf("%s listed without roles", u.Email)
+				}
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			cursor = page.NextCursor
+		}
+		if len(seen) != 6 {
+			t.Errorf("paged through %d users, want 6", len(seen))
+		}
+		page, _ := e.s.ListUsers(ctx, admin, "NAD", "", 10)
+		if len(page.Users) != 1 || page.Users[0].Email != "nadia@example.org" {
+			t.Errorf("search NAD found %v", page.Users)
+		}
+		page, _ = e.s.ListUsers(ctx, admin, "%", "", 10)
+		if len(page.Users) != 0 {
+			t.Errorf("a %% query matched %d users: LIKE wildcards not escaped", len(page.Users))
+		}
+	})
+}
+
+func TestCountries(t *testing.T) {
+	if len(countryCodes) != 249 || !ValidCountry("KE") || ValidCountry("XX") || ValidCountry("ke") {
+		t.Fatal("country list wrong")
+	}
+	for _, tc := range []struct{ tag, code, want string }{
+		{"en", "CI", "Côte d’Ivoire"}, {"fr", "SN", "Sénégal"}, {"ar", "EG", "مصر"}, {"zh", "CN", "中国"}, {"ru", "KZ", "Казахстан"}, {"es", "MX", "México"},
+	} {
+		if got := CountryName(tc.tag, tc.code); got != tc.want {
+			t.Errorf("CountryName(%s, %s) = %q, want %q", tc.tag, tc.code, got, tc.want)
+		}
+	}
+	if c := Countries("fr"); len(c) != 249 || c[0].Code != "AF" {
+		t.Errorf("French list starts with %v", c[0])
+	}
+}
+
+// A user may prefer exactly the languages the interface speaks.
+func TestInterfaceLanguagesMatchI18n(t *testing.T) {
+	var tags []string
+	for _, l := range i18n.Languages {
+		tags = append(tags, l.Tag)
+	}
+	if strings.Join(interfaceLanguages, ",") != strings.Join(tags, ",") {
+		t.Errorf("auth accepts %v, the interface speaks %v", interfaceLanguages, tags)
+	}
+}
