@@ -144,7 +144,7 @@ func (m *Memory) Allow(_ context.Context, key string, l Limit) (Result, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
-	emission := l.Period / time.Duration(l.Rate)
+	emission := max(l.Period/time.Duration(max(l.Rate, 1)), time.Nanosecond) // NB: never zero
 	burstOffset := emission * time.Duration(l.Burst)
 
 	tat := now

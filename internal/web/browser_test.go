@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"capacityhub/internal/auth"
+	"capacityhub/internal/config"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
@@ -37,7 +39,8 @@ type browserSuite struct {
 	ctx    context.Context // the browser
 	base   string          // http://127.0.0.1:PORT
 	bundle *i18n.Bundle
-	axe    string // the source of axe.min.js
+	axe    string      // the source of axe.min.js
+	server *testServer // behind base: its services make users and sessions
 }
 
 // TestBrowser loads the pages in a real Chromium, as a reader would: each language's home page
@@ -54,7 +57,8 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &browserSuite{base: browserServe(t), bundle: bundle, axe: axe}
+	s := &browserSuite{bundle: bundle, axe: axe}
+	s.base, s.server = browserServe(t)
 	s.ctx = browserStart(t, chrome)
 
 	t.Run("network sealed", s.testNetworkSealed)
@@ -62,6 +66,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("home", s.testHome)
 	t.Run("language switcher", s.testLanguageSwitcher)
 	t.Run("axe", s.testAxe)
+	t.Run("account pages", s.testAccountPages)
 	t.Run("layout", s.testLayout)
 }
 
@@ -119,20 +124,23 @@ func browserReadAxe(t *testing.T) string {
 }
 
 // browserServe runs the whole web layer on a free loopback port and returns its base URL.
-func browserServe(t *testing.T) string {
+func browserServe(t *testing.T) (string, *testServer) {
 	t.Helper()
-	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	base := "http://" + ln.Addr().String()
+	// BASE_URL is where the browser finds the site: form posts are checked against its origin.
+	srv := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) { c.BaseURL, _ = url.Parse(base) })
+	app := srv.app
 	go func() { _ = app.Listener(ln) }() // returns when Shutdown closes the listener
 	t.Cleanup(func() {
 		if err := app.Shutdown(); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return "http://" + ln.Addr().String()
+	return base, srv
 }
 
 // browserStart starts one headless Chromium for the whole test and returns its context, which
@@ -413,6 +421,84 @@ func (s *browserSuite) testAxe(t *testing.T) {
 			}
 			if len(res.Incomplete) > 0 {
 				t.Logf("axe-core: needs review by a person on %s: %s", tt.path, strings.Join(res.Incomplete, ", "))
+			}
+		})
+	}
+}
+
+// testAccountPages: the account forms (registration with its 249 countries, sign-in, password
+// reset), a form showing errors, and the signed-in pages (an admin's account and user list) meet
+// WCAG 2.1 AA too, in a left-to-right and the right-to-left language.
+func (s *browserSuite) testAccountPages(t *testing.T) {
+	ctx := context.Background()
+	admin, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-admin@example.org",
+		Password: "a long browser passphrase", Roles: []auth.Role{auth.RoleAdmin},
+		Profile: auth.Profile{Name: "Layla Haddad", Country: "JO", Language: "ar"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path     string
+		signedIn bool
+		submit   bool // submit the form empty, to see it with its errors
+	}{
+		{path: "/en/register"},
+		{path: "/ar/register"},
+		{path: "/ar/register", submit: true},
+		{path: "/fr/login"},
+		{path: "/zh/password/forgot"},
+		{path: "/en/me", signedIn: true},
+		{path: "/ar/me", signedIn: true},
+		{path: "/ar/admin/users", signedIn: true},
+		{path: "/en/admin/audit", signedIn: true},
+	}
+	for _, tt := range tests {
+		name := strings.ReplaceAll(strings.Trim(tt.path, "/"), "/", " ")
+		if tt.submit {
+			name += " with errors"
+		}
+		t.Run(name, func(t *testing.T) {
+			tab := s.tab(t)
+			if tt.signedIn {
+				token, err := s.server.auth.StartSession(ctx, admin)
+				if err != nil {
+					t.Fatal(err)
+				}
+				u, _ := url.Parse(s.base)
+				httpOnly := true
+				if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "session", Value: token,
+					Domain: u.Hostname(), Path: "/", HTTPOnly: &httpOnly}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.open(t, tab, tt.path, 200)
+			if tt.signedIn {
+				heading, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector("nav.account").textContent`))
+				if err != nil || !strings.Contains(heading, s.bundle.Localizer(tt.path[1:3]).T("nav.sign_out")) {
+					t.Fatalf("not signed in on %s: account nav %q (%v)", tt.path, heading, err)
+				}
+			}
+			if tt.submit {
+				// Empty required fields would stop the browser itself; submit past its checks, as
+				// a browser without validation would, to see the server's messages.
+				resp, err := chromedp.RunResponse(tab, chromedp.Evaluate[chromedp.Void](`document.querySelector("main form").noValidate = true; document.querySelector("main form button[type=submit]").click()`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resp.Status != 422 {
+					t.Fatalf("submitting the empty form: status %d, want 422", resp.Status)
+				}
+				n, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("[aria-invalid=true]").length`))
+				if err != nil || n < 4 {
+					t.Fatalf("%d fields marked invalid (%v), want every required one", n, err)
+				}
+			}
+			res := s.axeRun(t, tab)
+			for _, v := range res.Violations {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("axe-core: serious or critical violations on %s:%s", tt.path, axeReport(res.Violations))
+					break
+				}
 			}
 		})
 	}

@@ -76,7 +76,9 @@ func newTestServer(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	if m, ok := store.(*kv.Memory); ok {
+		t.Cleanup(func() { m.Close() }) // testenv.Redis closes the Redis stores it gives out
+	}
 	return &testServer{app: app, db: d, kv: store, auth: accounts, outbox: outbox, logs: logs, cfg: cfg}
 }
 
