@@ -1,0 +1,47 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"capacityhub/internal/db"
+	"capacityhub/internal/testenv"
+)
+
+func TestRecordAndList(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, d *db.DB) {
+		l := New(d)
+		ctx := WithClientIP(context.Background(), "203.0.113.7")
+		for i := range 5 {
+			if err := l.Record(ctx, Event{ActorID: "u1", Action: fmt.Sprintf("auth.event_%d", i%2), Target: "t"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.Record(ctx, Event{Action: "course.published", Target: "ai-101"}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := l.List(ctx, "", "", 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Events) != 4 || p.Events[0].Action != "course.published" || p.Events[0].ActorID != "" || p.Events[0].IP != "203.0.113.7" || p.NextCursor == "" {
+			t.Fatalf("first page: %+v", p)
+		}
+		rest, err := l.List(ctx, "", p.NextCursor, 4)
+		if err != nil || len(rest.Events) != 2 || rest.NextCursor != "" {
+			t.Fatalf("second page: %+v %v", rest, err)
+		}
+		auth, _ := l.List(ctx, "auth.", "", 10)
+		if len(auth.Events) != 5 {
+			t.Errorf("filter auth. found %d events, want 5", len(auth.Events))
+		}
+		none, _ := l.List(ctx, "auth%", "", 10)
+		if len(none.Events) != 0 {
+			t.Errorf("a %% in the filter acted as a wildcard")
+		}
+		if _, err := l.List(ctx, "", "x", 10); err != ErrInvalidCursor {
+			t.Errorf("bad cursor: %v", err)
+		}
+	})
+}
