@@ -28,7 +28,9 @@ func serve(t *testing.T, ctx context.Context) (string, chan error) {
 	}
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(a string) { addr <- a }) }()
+	go func() {
+		done <- Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(a string) { addr <- a })
+	}()
 	select {
 	case a := <-addr:
 		return a, done
@@ -89,4 +91,3 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 		t.Error("still accepting connections after shutdown")
 	}
 }
-
