@@ -159,7 +159,10 @@ func (p *Profile) check(errs *validate.Errors, languages []string) {
 	if p.OrganizationType != "" && !slices.Contains(OrganizationTypes, p.OrganizationType) {
 		errs.Add("organization_type", "field.invalid", nil)
 	}
-	if p.Language != "" && !slices.Contains(languages, p.Language) {
+	switch {
+	case p.Language == "":
+		errs.Add("language", "field.required", nil)
+	case !slices.Contains(languages, p.Language):
 		errs.Add("language", "field.invalid", nil)
 	}
 }

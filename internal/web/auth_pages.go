@@ -120,6 +120,9 @@ func (h *handler) signIn(c *fiber.Ctx) error {
 	if err := c.BodyParser(&in); err != nil {
 		return fiber.ErrBadRequest
 	}
+	if in.Next == "" {
+		in.Next = c.Query("next") // the form's action carries it
+	}
 	if err := h.limitSignIn(c, in.Email); err != nil {
 		return err
 	}

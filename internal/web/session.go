@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -67,6 +68,8 @@ func (h *handler) identify(c *fiber.Ctx) error {
 		c.Locals(localUser, u)
 	case errors.Is(err, auth.ErrSessionExpired):
 		h.clearSessionCookie(c)
+		// NB: the rest of this request (the CSRF token of its forms) must not see the dead id.
+		c.Request().Header.DelCookie(h.sessionCookie())
 	default:
 		// The session store is down: serve the page as to a visitor; writes will answer 503.
 		h.log.Warn("session lookup failed", "request_id", requestID(c), "err", err)
@@ -88,10 +91,12 @@ func (h *handler) setSessionCookie(c *fiber.Ctx, token string) {
 	})
 }
 
+// clearSessionCookie tells the browser to delete the session cookie (an expiry in the past;
+// fasthttp writes nothing for a negative MaxAge).
 func (h *handler) clearSessionCookie(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{
 		Name: h.sessionCookie(), Value: "", Path: "/", HTTPOnly: true, Secure: h.cfg.Secure(),
-		SameSite: fiber.CookieSameSiteLaxMode, MaxAge: -1,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(1, 0),
 	})
 }
 

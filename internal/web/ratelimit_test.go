@@ -1,0 +1,487 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"capacityhub/internal/config"
+	"capacityhub/internal/db"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/testenv"
+)
+
+// rateHeaders checks that an answer carries the RateLimit-* headers, as whole numbers.
+func wantRateHeaders(t *testing.T, h http.Header) error {
+	t.Helper()
+	for _, name := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} {
+		if n, err := strconv.Atoi(h.Get(name)); err != nil || n < 0 {
+			return fmt.Errorf("%s = %q, want a whole number", name, h.Get(name))
+		}
+	}
+	return nil
+}
+
+// retryAfter is the Retry-After header in seconds, or an error when it is missing or not one.
+func wantRetryAfter(h http.Header) (int, error) {
+	n, err := strconv.Atoi(h.Get("Retry-After"))
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("Retry-After = %q, want a number of seconds", h.Get("Retry-After"))
+	}
+	return n, nil
+}
+
+// Of 100 simultaneous sign-ins with the right password, no more than the per-account burst get
+// through, whether they come from one address or from a hundred; the others are told when to
+// try again.
+func TestSignInLimitPerAccount(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, store kv.Store) {
+		n := 0
+		for _, tc := range []struct {
+			name      string
+			addresses int
+			spellings bool // vary the case and spacing of the e-mail address
+		}{
+			{"from one address", 1, false},
+			{"from a hundred addresses", 100, false},
+			{"from a hundred addresses, spelling the e-mail address differently", 100, true},
+		} {
+			n++
+			t.Run(tc.name, func(t *testing.T) {
+				ts := newTestServer(t, testenv.Open(t, db.SQLite), store, func(c *config.Config) {
+					c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
+				})
+				// NB: the cases share the store; each has an account of its own.
+				email := fmt.Sprintf("amina.%d@example.org", n)
+				createUser(t, ts, email, "Amina Diallo")
+
+				const attempts = 100
+				type answer struct {
+					status int
+					header http.Header
+					body   string
+				}
+				answers := make([]answer, attempts)
+				var wg sync.WaitGroup
+				for i := range attempts {
+					wg.Add(1)
+					spelled := email
+					if tc.spellings {
+						spelled = respell(email, i)
+					}
+					body, _ := json.Marshal(map[string]string{"email": spelled, "password": acctPassword})
+					go func() {
+						defer wg.Done()
+						req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", strings.NewReader(string(body)))
+						req.Header.Set("Content-Type", "application/json")
+						req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.%d.%d", n, i%tc.addresses+1))
+						resp, err := ts.app.Test(req, -1)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						b, _ := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						answers[i] = answer{resp.StatusCode, resp.Header, string(b)}
+					}()
+				}
+				wg.Wait()
+
+				var ok, limited int
+				for i, a := range answers {
+					if err := wantRateHeaders(t, a.header); err != nil {
+						t.Errorf("answer %d (%d): %v", i, a.status, err)
+					}
+					switch a.status {
+					case http.StatusOK:
+						ok++
+					case http.StatusTooManyRequests:
+						limited++
+						if _, err := wantRetryAfter(a.header); err != nil {
+							t.Errorf("answer %d: %v", i, err)
+						}
+						var p problem
+						if !strings.HasPrefix(a.header.Get("Content-Type"), "application/problem+json") ||
+							json.Unmarshal([]byte(a.body), &p) != nil || p.Status != http.StatusTooManyRequests {
+							t.Errorf("answer %d: 429 without a problem+json body: %s %s", i, a.header.Get("Content-Type"), a.body)
+						}
+					default:
+						t.Errorf("answer %d: status %d, want 200 or 429: %s", i, a.status, a.body)
+					}
+				}
+				if ok != limitSignInAccount.Burst || ok+limited != attempts {
+					t.Errorf("%d signed in and %d were refused with 429; want exactly %d (the per-account burst) signed in, the rest refused",
+						ok, limited, limitSignInAccount.Burst)
+				}
+			})
+		}
+	})
+}
+
+// respell writes an e-mail address the i-th way: letters in upper or lower case, with or without
+// surrounding spaces. All spellings name one account.
+func respell(email string, i int) string {
+	b := []rune(email)
+	for j := range b {
+		if i>>(j%7)&1 == 1 {
+			b[j] = unicode.ToUpper(b[j])
+		}
+	}
+	if i%3 == 1 {
+		return " " + string(b) + " "
+	}
+	return string(b)
+}
+
+// downCase is one request of a table: a page or API call, with what it sends.
+type downCase struct {
+	name   string
+	method string
+	path   string
+	form   url.Values        // an HTML form, sent with a valid CSRF token
+	json   map[string]string // an API body
+	bearer bool              // send a valid access token
+	status int
+}
+
+// With Redis unreachable, reading stays possible (per-process limits), while whatever needs the
+// shared limits or sessions (sign-in, registration, writes) answers 503 with Retry-After:
+// never 500, never unlimited.
+func TestRateLimitsWithRedisDown(t *testing.T) {
+	down, err := kv.NewRedis("redis://127.0.0.1:1/0", "chtest:down:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServer(t, testenv.Open(t, db.SQLite), down, nil)
+	u := createUser(t, ts, "amina@example.org", "Amina Diallo")
+	pair, err := ts.auth.IssueTokens(context.Background(), u) // the database is up: only Redis is down
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn := map[string]string{"email": "amina@example.org", "password": acctPassword}
+	register := map[string]string{"email": "new@example.org", "password": acctPassword, "name": "New User", "country": "KE"}
+	form := func(m map[string]string) url.Values {
+		v := url.Values{}
+		for k, x := range m {
+			v.Set(k, x)
+		}
+		return v
+	}
+	for _, tc := range []downCase{
+		{name: "home page", method: "GET", path: "/en/", status: 200},
+		{name: "courses page", method: "GET", path: "/fr/courses", status: 200},
+		{name: "sign-in page", method: "GET", path: "/en/login", status: 200},
+		{name: "OpenAPI document", method: "GET", path: "/api/openapi.json", status: 200},
+		{name: "sign-in (API)", method: "POST", path: "/api/v1/auth/token", json: signIn, status: 503},
+		{name: "sign-in (form)", method: "POST", path: "/en/login", form: form(signIn), status: 503},
+		{name: "registration (API)", method: "POST", path: "/api/v1/auth/register", json: register, status: 503},
+		{name: "registration (form)", method: "POST", path: "/en/register", form: form(register), status: 503},
+		{name: "password reset request", method: "POST", path: "/en/password/forgot", form: url.Values{"email": {"amina@example.org"}}, status: 503},
+		{name: "profile change", method: "POST", path: "/en/me", form: url.Values{"name": {"Amina"}, "language": {"en"}}, status: 503},
+		{name: "token refresh", method: "POST", path: "/api/v1/auth/refresh", json: map[string]string{"refresh_token": pair.RefreshToken}, status: 503},
+		{name: "API read with a token", method: "GET", path: "/api/v1/me", bearer: true, status: 503},
+		{name: "API sign-out", method: "POST", path: "/api/v1/auth/logout", bearer: true, status: 503},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := sendDownCase(t, ts, tc, pair.AccessToken)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tc.status, body)
+			}
+			if tc.status != http.StatusServiceUnavailable {
+				return
+			}
+			if _, err := wantRetryAfter(resp.Header); err != nil {
+				t.Error(err)
+			}
+			if strings.HasPrefix(tc.path, "/api/") {
+				decodeProblem(t, resp, body)
+			} else if !strings.Contains(body, acctText(t, "en", "error.unavailable.title")) {
+				t.Errorf("the page does not say the service is briefly unavailable: %.300s", body)
+			}
+		})
+	}
+
+	t.Run("sign-in stays refused", func(t *testing.T) {
+		for i := range 3 * limitSignInAccount.Burst {
+			resp, body := callAPI(t, ts.app, http.MethodPost, "/api/v1/auth/token", "", signIn)
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("attempt %d: %d %s, want 503", i+1, resp.StatusCode, body)
+			}
+		}
+	})
+
+	t.Run("pages still limited per process", func(t *testing.T) {
+		for i := range 2 * limitAnonymous.Burst {
+			resp, _ := get(t, ts.app, "/en/forums")
+			if resp.StatusCode == http.StatusTooManyRequests {
+				t.Logf("limited after %d more requests", i)
+				if i < limitAnonymous.Burst-20 { // the cases above spent a few
+					t.Errorf("limited after %d requests, want about %d", i, limitAnonymous.Burst)
+				}
+				if _, err := wantRetryAfter(resp.Header); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("request %d: status %d", i+1, resp.StatusCode)
+			}
+		}
+		t.Errorf("%d anonymous requests in a row, none limited: the fallback is unlimited", 2*limitAnonymous.Burst)
+	})
+}
+
+// sendDownCase sends one downCase: forms from a browser that opened the sign-in page first.
+func sendDownCase(t *testing.T, ts *testServer, tc downCase, access string) (*http.Response, string) {
+	t.Helper()
+	switch {
+	case tc.form != nil:
+		b := newWebClient(t, ts.app)
+		// A session cookie the server cannot check while the store is down.
+		b.cookies["session"] = &http.Cookie{Name: "session", Value: "a-session-the-server-cannot-look-up-now"}
+		f := url.Values{}
+		for k, v := range tc.form {
+			f[k] = v
+		}
+		f.Set(csrfField, b.formToken("/en/login"))
+		return b.post(tc.path, f)
+	case tc.json != nil || tc.bearer:
+		bearer := ""
+		if tc.bearer {
+			bearer = access
+		}
+		var body any
+		if tc.json != nil {
+			body = tc.json
+		}
+		return callAPI(t, ts.app, tc.method, tc.path, bearer, body)
+	default:
+		return get(t, ts.app, tc.path)
+	}
+}
+
+// flakyProxy forwards TCP connections to a target; close drops every connection and stops
+// listening, and reopen listens again on the same port: Redis going away and coming back,
+// without touching the real Redis.
+type flakyProxy struct {
+	target string
+	addr   string
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  map[net.Conn]bool
+}
+
+func startFlakyProxy(t *testing.T, target string) *flakyProxy {
+	t.Helper()
+	p := &flakyProxy{target: target, conns: map[net.Conn]bool{}}
+	if err := p.listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.close)
+	return p
+}
+
+func (p *flakyProxy) listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.ln, p.addr = ln, ln.Addr().String()
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.pipe(c)
+		}
+	}()
+	return nil
+}
+
+// track remembers c so that close can drop it; it closes c at once when the proxy is closed.
+func (p *flakyProxy) track(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln == nil {
+		c.Close()
+		return false
+	}
+	p.conns[c] = true
+	return true
+}
+
+func (p *flakyProxy) pipe(client net.Conn) {
+	if !p.track(client) {
+		return
+	}
+	server, err := net.DialTimeout("tcp", p.target, time.Second)
+	if err != nil {
+		client.Close()
+		return
+	}
+	if !p.track(server) {
+		client.Close()
+		return
+	}
+	go func() { _, _ = io.Copy(server, client); server.Close() }()
+	_, _ = io.Copy(client, server)
+	client.Close()
+}
+
+func (p *flakyProxy) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for c := range p.conns {
+		c.Close()
+	}
+	clear(p.conns)
+}
+
+func (p *flakyProxy) reopen(t *testing.T) {
+	t.Helper()
+	if err := p.listen(p.addr); err != nil {
+		t.Fatalf("reopen the proxy on %s: %v", p.addr, err)
+	}
+}
+
+// When Redis comes back, sign-in works again within seconds, without a restart.
+func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
+	redisURL := os.Getenv("REDIS_URL")
+	if redisURL == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("REDIS_URL is not set: Redis must be tested in CI")
+		}
+		t.Skip("REDIS_URL is not set: the recovery test needs a real Redis")
+	}
+	u, err := url.Parse(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	prefix := "chtest:" + hex.EncodeToString(b) + ":"
+	direct, err := kv.NewRedis(redisURL, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := direct.DeletePrefix(context.Background()); err != nil {
+			t.Errorf("clean up Redis keys: %v", err)
+		}
+		direct.Close()
+	})
+	proxy := startFlakyProxy(t, u.Host)
+	u.Host = proxy.addr
+	viaProxy, err := kv.NewRedis(u.String(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServer(t, testenv.Open(t, db.SQLite), viaProxy, nil)
+	createUser(t, ts, "amina@example.org", "Amina Diallo")
+	signIn := map[string]string{"email": "amina@example.org", "password": acctPassword}
+	status := func() (int, http.Header) {
+		resp, _ := callAPI(t, ts.app, http.MethodPost, "/api/v1/auth/token", "", signIn)
+		return resp.StatusCode, resp.Header
+	}
+
+	if s, _ := status(); s != http.StatusOK {
+		t.Fatalf("sign-in with Redis up: %d", s)
+	}
+	proxy.close()
+	if s, h := status(); s != http.StatusServiceUnavailable {
+		t.Fatalf("sign-in with Redis gone: %d, want 503", s)
+	} else if _, err := wantRetryAfter(h); err != nil {
+		t.Error(err)
+	}
+	if resp, _ := get(t, ts.app, "/en/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("home page with Redis gone: %d, want 200", resp.StatusCode)
+	}
+
+	proxy.reopen(t)
+	back := time.Now()
+	deadline := back.Add(storeDownPause + 3*time.Second)
+	for {
+		s, _ := status()
+		if s == http.StatusOK {
+			t.Logf("sign-in works again %v after Redis returned", time.Since(back).Round(10*time.Millisecond))
+			return
+		}
+		if s != http.StatusServiceUnavailable {
+			t.Fatalf("while Redis comes back: %d, want 503 or 200", s)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sign-in still answers 503 %v after Redis returned", time.Since(back).Round(10*time.Millisecond))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The per-IP limit on anonymous requests counts the peer's address unless the peer is a trusted
+// proxy: from anyone else, a made-up X-Forwarded-For gives no fresh budget.
+func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		trusted     string
+		wantLimited bool
+	}{
+		{"untrusted peer: one budget whatever X-Forwarded-For says", "", true},
+		{"trusted proxy: one budget per client", "0.0.0.0/32", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
+				c.TrustedProxies, _ = parseTestProxies(tc.trusted)
+			})
+			n := limitAnonymous.Burst + 30
+			start := time.Now()
+			var ok, limited int
+			for i := range n {
+				resp, _ := get(t, ts.app, "/en/forums", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+				switch resp.StatusCode {
+				case http.StatusOK:
+					ok++
+				case http.StatusTooManyRequests:
+					limited++
+					if _, err := wantRetryAfter(resp.Header); err != nil {
+						t.Error(err)
+					}
+				default:
+					t.Fatalf("request %d: status %d", i+1, resp.StatusCode)
+				}
+				if err := wantRateHeaders(t, resp.Header); err != nil {
+					t.Errorf("request %d: %v", i+1, err)
+				}
+			}
+			t.Logf("%d served, %d limited", ok, limited)
+			// The budget refills while the test runs: allow for it.
+			refill := int(time.Since(start)*time.Duration(limitAnonymous.Rate)/limitAnonymous.Period) + 1
+			switch {
+			case tc.wantLimited && (limited == 0 || ok > limitAnonymous.Burst+refill):
+				t.Errorf("%d served, %d limited: varying X-Forwarded-For from an untrusted peer bought a fresh budget (want at most %d served)",
+					ok, limited, limitAnonymous.Burst+refill)
+			case !tc.wantLimited && limited > 0:
+				t.Errorf("%d of %d distinct clients behind a trusted proxy were limited, want none", limited, n)
+			}
+		})
+	}
+}

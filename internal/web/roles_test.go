@@ -1,0 +1,323 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"capacityhub/internal/auth"
+	"capacityhub/internal/config"
+	"capacityhub/internal/db"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/testenv"
+)
+
+// routeWho is who may use a route.
+type routeWho struct {
+	signedIn bool      // anonymous visitors are sent to sign in (pages) or answered 401 (API)
+	role     auth.Role // when set, only holders of this role (admins hold every role); others get 403
+}
+
+var (
+	forAnyone   = routeWho{}
+	forSignedIn = routeWho{signedIn: true}
+	forAdmins   = routeWho{signedIn: true, role: auth.RoleAdmin}
+)
+
+func (a routeWho) String() string {
+	switch {
+	case !a.signedIn:
+		return "anyone"
+	case a.role == "":
+		return "signed-in"
+	default:
+		return string(a.role) + " only"
+	}
+}
+
+// roleRule is one route's entry in routeAccess: who may use it, and the body a well-meaning
+// client of that identity sends (nil: none). Page forms get a valid CSRF token added.
+type roleRule struct {
+	who  routeWho
+	body func(f *roleFixture, id *roleIdentity) url.Values
+}
+
+// routeAccess classifies every route of routes.go. A route missing here fails
+// TestEveryRouteIsClassified: whoever adds a route says who may use it.
+var routeAccess = map[string]roleRule{
+	"GET /healthz":          {who: forAnyone},
+	"GET /readyz":           {who: forAnyone},
+	"GET /metrics":          {who: forAnyone},
+	"GET /static/*":         {who: forAnyone},
+	"GET /api/openapi.json": {who: forAnyone},
+
+	"POST /api/v1/auth/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"email": {"api-" + id.slug() + "@example.org"}, "password": {acctPassword}, "name": {"New " + id.name}, "country": {"KE"}}
+	}},
+	"POST /api/v1/auth/token": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"email": {id.email}, "password": {acctPassword}}
+	}},
+	"POST /api/v1/auth/refresh": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"refresh_token": {f.tokens(id.account).RefreshToken}}
+	}},
+	"POST /api/v1/auth/logout": {who: forSignedIn},
+	"GET /api/v1/me":           {who: forSignedIn},
+
+	"GET /":                {who: forAnyone},
+	"GET /:lang":           {who: forAnyone},
+	"GET /:lang/courses":   {who: forAnyone},
+	"GET /:lang/questions": {who: forAnyone},
+	"GET /:lang/forums":    {who: forAnyone},
+
+	"GET /:lang/register": {who: forAnyone},
+	"POST /:lang/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"email": {"form-" + id.slug() + "@example.org"}, "password": {acctPassword}, "name": {"New " + id.name}, "country": {"KE"}, "language": {"en"}}
+	}},
+	"GET /:lang/login": {who: forAnyone},
+	"POST /:lang/login": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"email": {id.email}, "password": {acctPassword}}
+	}},
+	"POST /:lang/logout":         {who: forAnyone},
+	"GET /:lang/password/forgot": {who: forAnyone},
+	"POST /:lang/password/forgot": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"email": {id.email}}
+	}},
+	"GET /:lang/password/reset/:token": {who: forAnyone},
+	"POST /:lang/password/reset/:token": {who: forAnyone, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"password": {acctNewPassword}} // the made-up token makes it a 400
+	}},
+	"GET /:lang/me": {who: forSignedIn},
+	"POST /:lang/me": {who: forSignedIn, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"name": {id.name}, "language": {"en"}}
+	}},
+	"POST /:lang/me/password": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"current_password": {""}, "password": {acctNewPassword}} // a 422: the password stays
+	}},
+
+	"GET /:lang/admin/users": {who: forAdmins},
+	"POST /:lang/admin/users/:id/roles": {who: forAdmins, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"roles": {"expert"}}
+	}},
+	"POST /:lang/admin/users/:id/disabled": {who: forAdmins, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"disabled": {"false"}}
+	}},
+	"GET /:lang/admin/audit": {who: forAdmins},
+}
+
+// roleIdentity is who sends a request: anonymous (user nil) or a user holding one role.
+type roleIdentity struct {
+	name    string
+	user    *auth.User // nil: anonymous
+	email   string     // the account this identity signs in with (anonymous: a walk-in account)
+	account *auth.User // the user behind email
+	ip      string     // its own client address, so that per-IP limits do not mix identities
+}
+
+func (id *roleIdentity) slug() string { return strings.ReplaceAll(id.name, "_", "-") }
+
+func (id *roleIdentity) String() string { return id.name }
+
+// roleFixture is one server with a user for each role, a walk-in account for anonymous sign-ins
+// and a target for the admin forms.
+type roleFixture struct {
+	t          *testing.T
+	ts         *testServer
+	identities []*roleIdentity
+	target     *auth.User
+	asset      string // a real static file path, after /static/
+}
+
+func newRoleFixture(t *testing.T) *roleFixture {
+	// NB: every identity gets its own client address through a trusted proxy, so that the
+	// per-IP registration and sign-in limits (10 and 30 per server) do not turn the last
+	// identities' requests into 429s.
+	ts := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
+		c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
+	})
+	f := &roleFixture{t: t, ts: ts}
+	walkIn := createUser(t, ts, "walk-in@example.org", "Walk In")
+	f.identities = append(f.identities, &roleIdentity{name: "anonymous", email: walkIn.Email, account: walkIn})
+	for _, r := range auth.Roles {
+		var extra []auth.Role
+		if r != auth.RoleLearner {
+			extra = []auth.Role{r}
+		}
+		u := createUser(t, ts, strings.ReplaceAll(string(r), "_", "-")+"@example.org", "A "+string(r), extra...)
+		f.identities = append(f.identities, &roleIdentity{name: string(r), user: u, email: u.Email, account: u})
+	}
+	for i, id := range f.identities {
+		id.ip = fmt.Sprintf("198.51.100.%d", i+1)
+	}
+	f.target = createUser(t, ts, "target@example.org", "Target User")
+
+	_, home := get(t, ts.app, "/en/", "X-Forwarded-For", "198.51.100.200")
+	m := regexp.MustCompile(`href="/static/([^"]+\.css)"`).FindStringSubmatch(home)
+	if m == nil {
+		t.Fatal("no stylesheet link on the home page")
+	}
+	f.asset = m[1]
+	return f
+}
+
+// tokens starts a new API sign-in for u, without the password round trip.
+func (f *roleFixture) tokens(u *auth.User) auth.TokenPair {
+	p, err := f.ts.auth.IssueTokens(context.Background(), u)
+	if err != nil {
+		f.t.Errorf("issue tokens: %v", err) // NB: not Fatal: this runs inside subtests
+	}
+	return p
+}
+
+// routePath fills a route's parameters with plausible values.
+func (f *roleFixture) routePath(route string) (string, error) {
+	segs := strings.Split(route, "/")
+	for i, s := range segs {
+		switch {
+		case s == ":lang":
+			segs[i] = "en"
+		case s == ":id":
+			segs[i] = f.target.ID
+		case s == ":token":
+			segs[i] = "a-reset-token-nobody-was-sent"
+		case s == "*":
+			segs[i] = f.asset
+		case strings.HasPrefix(s, ":") || strings.Contains(s, "*"):
+			return "", fmt.Errorf("no plausible value for %s: teach routePath", s)
+		}
+	}
+	return strings.Join(segs, "/"), nil
+}
+
+// send makes the request of one identity to one route, as its client would: pages with a fresh
+// session cookie and a CSRF token from a page, the API with a fresh bearer token.
+func (f *roleFixture) send(t *testing.T, method, path string, rule roleRule, id *roleIdentity) (*http.Response, string) {
+	t.Helper()
+	var form url.Values
+	if rule.body != nil {
+		form = rule.body(f, id)
+	}
+	if strings.HasPrefix(path, "/api/") {
+		var r io.Reader
+		if form != nil {
+			m := map[string]string{}
+			for k := range form {
+				m[k] = form.Get(k)
+			}
+			r = bytes.NewReader(acctMust(json.Marshal(m)))
+		}
+		req := httptest.NewRequest(method, path, r)
+		if r != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("X-Forwarded-For", id.ip)
+		if id.user != nil {
+			req.Header.Set("Authorization", "Bearer "+f.tokens(id.user).AccessToken)
+		}
+		return do(t, f.ts.app, req)
+	}
+	b := newWebClient(t, f.ts.app)
+	b.header.Set("X-Forwarded-For", id.ip)
+	if id.user != nil {
+		token, err := f.ts.auth.StartSession(context.Background(), id.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.cookies["session"] = &http.Cookie{Name: "session", Value: token}
+	}
+	if method == http.MethodGet {
+		return b.get(path)
+	}
+	formPage := "/en/login"
+	if id.user != nil {
+		formPage = "/en/me"
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set(csrfField, b.formToken(formPage))
+	req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.send(req)
+}
+
+// TestEveryRouteIsClassified walks the route table and, for every route and every identity
+// (anonymous and each role), checks that only those routeAccess lets in get in: anonymous
+// visitors of a signed-in page are sent to sign in, of a signed-in API route answered 401, a
+// signed-in user without the role answered 403, and everyone allowed is served (no 401, 403, 404,
+// 429 or 5xx).
+func TestEveryRouteIsClassified(t *testing.T) {
+	f := newRoleFixture(t)
+	seen := map[string]bool{}
+	for _, r := range f.ts.app.GetRoutes(true) {
+		if r.Method == http.MethodHead {
+			continue // Fiber's automatic twin of each GET
+		}
+		key := r.Method + " " + r.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		rule, ok := routeAccess[key]
+		if !ok {
+			t.Errorf("%s is not in routeAccess: say who may use it (forAnyone, forSignedIn, forAdmins or a role)", key)
+			continue
+		}
+		path, err := f.routePath(r.Path)
+		if err != nil {
+			t.Errorf("%s: %v", key, err)
+			continue
+		}
+		t.Run(strings.ReplaceAll(key, "/", "∕"), func(t *testing.T) {
+			for _, id := range f.identities {
+				resp, body := f.send(t, r.Method, path, rule, id)
+				checkAccess(t, key, rule.who, id, strings.HasPrefix(path, "/api/"), resp, body)
+			}
+		})
+	}
+	for key := range routeAccess {
+		if !seen[key] {
+			t.Errorf("routeAccess lists %s, which no route serves: remove it", key)
+		}
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d routes found: is the route table wired?", len(seen))
+	}
+}
+
+func checkAccess(t *testing.T, route string, who routeWho, id *roleIdentity, api bool, resp *http.Response, body string) {
+	t.Helper()
+	status, loc := resp.StatusCode, resp.Header.Get("Location")
+	where := fmt.Sprintf("%s as %s (%s)", route, id, who)
+	switch {
+	case who.signedIn && id.user == nil && api:
+		if status != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401", where, status)
+		} else {
+			decodeProblem(t, resp, body)
+		}
+	case who.signedIn && id.user == nil:
+		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/en/login") {
+			t.Errorf("%s: %d to %q, want 303 to /en/login", where, status, loc)
+		}
+	case who.role != "" && !id.user.Has(who.role):
+		if status != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", where, status)
+		}
+	default:
+		if slices.Contains([]int{401, 403, 404, 429}, status) || status >= 500 {
+			t.Errorf("%s: %d, want it served: %.300s", where, status, body)
+		}
+		if status == http.StatusSeeOther && strings.HasPrefix(loc, "/en/login") {
+			t.Errorf("%s: sent to sign in (%s), want it served", where, loc)
+		}
+	}
+}
