@@ -10,12 +10,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"capacityhub/internal/app"
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
+	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/validate"
@@ -27,6 +29,11 @@ const usage = `Capacity Hub: courses, expert Q&A and forums on AI in telecommuni
 Usage:
   capacityhub serve      run the web server (migrates the database first)
   capacityhub migrate    apply database migrations and exit
+  capacityhub content check [DIR]
+                         validate course sources (default CONTENT_DIR); exit 1 with
+                         file:line: message for each problem
+  capacityhub content import [DIR]
+                         import or update courses from sources; learners' progress is kept
   capacityhub user create --email E --name N [--role R]... [--country CC] [--language L]
                          create an account; the password is read from standard input
   capacityhub help       show this help
@@ -50,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "migrate", "user":
+	case "serve", "migrate", "user", "content":
 	default:
 		fmt.Fprintf(stderr, "capacityhub: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -66,6 +73,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = app.Serve(ctx, cfg, log, nil)
 	case "migrate":
 		err = migrate(ctx, cfg, stdout)
+	case "content":
+		if len(args) < 2 || (args[1] != "check" && args[1] != "import") || len(args) > 3 {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		return contentCommand(ctx, cfg, log, args[1], args[2:], stdout, stderr)
 	case "user":
 		if len(args) < 2 || args[1] != "create" {
 			fmt.Fprint(stderr, usage)
@@ -169,4 +182,42 @@ func fieldFlag(field string) string {
 		return "password (standard input)"
 	}
 	return "--" + field
+}
+
+// contentCommand is `capacityhub content check|import [DIR]`. Both check every course first and
+// print each problem as file:line: message (paths as given, so that editors can jump to them);
+// import then brings the database in line, but only when nothing is wrong.
+func contentCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, verb string, args []string, stdout, stderr io.Writer) int {
+	dir := cfg.ContentDir
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "capacityhub: %s is not a folder of course sources\n", dir)
+		return 1
+	}
+	sources, problems := course.LoadAll(os.DirFS(dir))
+	for _, p := range problems {
+		p.File = filepath.Join(dir, p.File)
+		fmt.Fprintln(stdout, p.String())
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "capacityhub: %d problems in %s; nothing imported\n", len(problems), dir)
+		return 1
+	}
+	if verb == "check" {
+		fmt.Fprintf(stdout, "%d courses, no problems\n", len(sources))
+		return 0
+	}
+	d, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer d.Close()
+	rep, err := course.New(d, audit.New(d), log).Import(ctx, sources)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "imported from %s: %d added, %d updated, %d unchanged\n", dir, len(rep.Added), len(rep.Updated), len(rep.Unchanged))
+	return 0
 }

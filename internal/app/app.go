@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -17,11 +19,13 @@ import (
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
+	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/notify"
 	"capacityhub/internal/web"
+	"capacityhub/content"
 	"capacityhub/locales"
 )
 
@@ -78,6 +82,30 @@ func OpenStore(ctx context.Context, cfg *config.Config) (kv.Store, error) {
 	return r, nil
 }
 
+// ContentSources returns the course sources: CONTENT_DIR when that folder exists, else the ones
+// built into the binary.
+func ContentSources(cfg *config.Config) (fs.FS, string) {
+	if info, err := os.Stat(cfg.ContentDir); err == nil && info.IsDir() {
+		return os.DirFS(cfg.ContentDir), cfg.ContentDir
+	}
+	return content.FS, "(built-in content)"
+}
+
+// ImportContent imports the valid courses of the sources and logs every problem of the others:
+// a broken course must not keep the server from starting.
+func ImportContent(ctx context.Context, courses *course.Service, fsys fs.FS, where string, log *slog.Logger) error {
+	sources, problems := course.LoadAll(fsys)
+	for _, p := range problems {
+		log.Warn("course source problem: course not imported", "where", where, "problem", p.String())
+	}
+	rep, err := courses.Import(ctx, sources)
+	if err != nil {
+		return err
+	}
+	log.Info("courses imported", "from", where, "added", len(rep.Added), "updated", len(rep.Updated), "unchanged", len(rep.Unchanged))
+	return nil
+}
+
 // Serve runs the server until ctx ends or SIGTERM/SIGINT arrives, then lets in-flight requests
 // finish (up to shutdownGrace) and closes everything. ready, when not nil, receives the address
 // once the server listens.
@@ -105,7 +133,12 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	}
 	auditLog := audit.New(database)
 	accounts := NewAccounts(cfg, database, store, auditLog, outbox, log)
-	app, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog})
+	courses := course.New(database, auditLog, log)
+	fsys, where := ContentSources(cfg)
+	if err := ImportContent(ctx, courses, fsys, where, log); err != nil {
+		return &config.Error{Name: "CONTENT_DIR", Err: err}
+	}
+	app, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog, Courses: courses})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
+	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/validate"
@@ -32,6 +33,10 @@ var statusFor = []struct {
 	{auth.ErrResetTokenNotUse, fiber.StatusBadRequest},
 	{auth.ErrInvalidCursor, fiber.StatusBadRequest},
 	{audit.ErrInvalidCursor, fiber.StatusBadRequest},
+	{course.ErrNotFound, fiber.StatusNotFound},
+	{course.ErrForbidden, fiber.StatusForbidden},
+	{course.ErrSlugTaken, fiber.StatusConflict},
+	{course.ErrInvalidCursor, fiber.StatusBadRequest},
 	{errStoreDown, fiber.StatusServiceUnavailable},
 	{kv.ErrUnavailable, fiber.StatusServiceUnavailable},
 }
@@ -45,6 +50,8 @@ var details = map[error]string{
 	auth.ErrTokenReused:      "This refresh token was already used; every token of its sign-in is now revoked. Sign in again.",
 	auth.ErrForbidden:        "Your account may not do this.",
 	auth.ErrResetTokenNotUse: "This password-reset link is invalid, used or expired.",
+	course.ErrForbidden:      "Only curriculum managers may do this.",
+	course.ErrSlugTaken:      "A curriculum with this slug already exists.",
 	errStoreDown:             "The service is briefly unavailable; try again shortly.",
 	kv.ErrUnavailable:        "The service is briefly unavailable; try again shortly.",
 }

@@ -16,6 +16,7 @@ import (
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
+	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
@@ -31,13 +32,14 @@ func hmacKey(secret []byte, purpose string) []byte {
 
 // Deps are what the web layer is built from; the app package wires them.
 type Deps struct {
-	Config *config.Config
-	DB     *db.DB
-	KV     kv.Store
-	I18n   *i18n.Bundle
-	Logger *slog.Logger
-	Auth   *auth.Service
-	Audit  *audit.Log
+	Config  *config.Config
+	DB      *db.DB
+	KV      kv.Store
+	I18n    *i18n.Bundle
+	Logger  *slog.Logger
+	Auth    *auth.Service
+	Audit   *audit.Log
+	Courses *course.Service
 }
 
 // Limits on what one request may take.
@@ -59,6 +61,7 @@ type handler struct {
 	metrics *metrics
 	auth    *auth.Service
 	audit   *audit.Log
+	courses *course.Service
 	limiter *limiter
 	csrfKey []byte
 	// countryOptions are the countries named and sorted for each language, computed once.
@@ -72,7 +75,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{
-		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger, auth: d.Auth, audit: d.Audit,
+		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger, auth: d.Auth, audit: d.Audit, courses: d.Courses,
 		assets: assets, metrics: newMetrics(d.DB, d.KV), limiter: newLimiter(d.KV),
 		csrfKey: hmacKey(d.Config.SecretKey, "csrf"), countryOptions: map[string][]templates.Option{},
 	}

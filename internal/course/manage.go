@@ -1,0 +1,337 @@
+package course
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"capacityhub/internal/audit"
+	"capacityhub/internal/auth"
+	"capacityhub/internal/db"
+	"capacityhub/internal/validate"
+)
+
+// SetPublished publishes or unpublishes a course; an unpublished course is invisible to learners.
+// Only curriculum managers may, and each change goes into the audit log.
+func (s *Service) SetPublished(ctx context.Context, u *auth.User, slug string, published bool) error {
+	if !canManage(u) {
+		return ErrForbidden
+	}
+	flag, action := 0, "course.unpublished"
+	if published {
+		flag, action = 1, "course.published"
+	}
+	res, err := s.db.W.ExecContext(ctx, "UPDATE courses SET published = $1 WHERE slug = $2", flag, slug)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	s.audit(ctx, audit.Event{ActorID: u.ID, Action: action, Target: slug})
+	return nil
+}
+
+// Stats are a course's numbers for curriculum managers.
+type Stats struct {
+	Course
+	Enrollments int
+	Completions int
+}
+
+// CourseStats lists every course with its enrolments and completions, in one query.
+func (s *Service) CourseStats(ctx context.Context, u *auth.User, lang string) ([]Stats, error) {
+	if !canManage(u) {
+		return nil, ErrForbidden
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+courseColumns+`,
+		(SELECT COUNT(*) FROM enrollments en WHERE en.course_slug = c.slug),
+		(SELECT COUNT(*) FROM enrollments en WHERE en.course_slug = c.slug AND en.completed_at IS NOT NULL)`+
+		courseFrom+" ORDER BY c.slug", lang)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Stats
+	for rows.Next() {
+		var st Stats
+		var tags, prereq, langs string
+		var published int
+		if err := rows.Scan(&st.Slug, &st.Level, &st.EstimatedMinutes, &tags, &prereq, &langs, &published, &st.LessonCount,
+			&st.Language, &st.Title, &st.Summary, &st.Enrollments, &st.Completions); err != nil {
+			return nil, err
+		}
+		st.Tags, st.Prerequisites, st.Languages, st.Published = splitList(tags), splitList(prereq), splitList(langs), published != 0
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// Curriculum is a learning path: courses to take in order, with a title and description per
+// language.
+type Curriculum struct {
+	Slug        string
+	Language    string // of Title and Description
+	Title       string
+	Description string
+	Courses     []Course // in order; unpublished ones are left out for learners
+}
+
+// CurriculumInput is what a curriculum manager sends to create or change a curriculum.
+type CurriculumInput struct {
+	Slug        string
+	Title       map[string]string
+	Description map[string]string
+	Courses     []string
+}
+
+const (
+	maxCurriculumTitle       = 200
+	maxCurriculumDescription = 4000
+)
+
+func (s *Service) checkCurriculum(ctx context.Context, in *CurriculumInput) error {
+	var errs validate.Errors
+	if !slugPattern.MatchString(in.Slug) || len(in.Slug) > 100 {
+		errs.Add("slug", "course.slug.invalid", nil)
+	}
+	if strings.TrimSpace(in.Title[SourceLanguage]) == "" {
+		errs.Add("title.en", "field.required", nil)
+	}
+	for lang, t := range in.Title {
+		if !isLanguage(lang) {
+			errs.Add("title."+lang, "course.language.invalid", nil)
+		} else if len([]rune(t)) > maxCurriculumTitle {
+			errs.Add("title."+lang, "field.too_long", map[string]any{"Max": maxCurriculumTitle})
+		}
+	}
+	for lang, d := range in.Description {
+		if !isLanguage(lang) {
+			errs.Add("description."+lang, "course.language.invalid", nil)
+		} else if len([]rune(d)) > maxCurriculumDescription {
+			errs.Add("description."+lang, "field.too_long", map[string]any{"Max": maxCurriculumDescription})
+		}
+	}
+	if len(in.Courses) == 0 {
+		errs.Add("courses", "field.required", nil)
+	}
+	seen := map[string]bool{}
+	for _, c := range in.Courses {
+		var one int
+		err := s.r.QueryRowContext(ctx, "SELECT 1 FROM courses WHERE slug = $1", c).Scan(&one)
+		if seen[c] || errors.Is(err, sql.ErrNoRows) {
+			errs.Add("courses", "course.curriculum.unknown_course", map[string]any{"Slug": c})
+		} else if err != nil {
+			return err
+		}
+		seen[c] = true
+	}
+	return errs.Err()
+}
+
+func isLanguage(l string) bool {
+	for _, x := range Languages {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// SaveCurriculum creates a curriculum (create true) or replaces an existing one's texts and
+// courses, in one transaction. Only curriculum managers may.
+func (s *Service) SaveCurriculum(ctx context.Context, u *auth.User, in CurriculumInput, create bool) error {
+	if !canManage(u) {
+		return ErrForbidden
+	}
+	if err := s.checkCurriculum(ctx, &in); err != nil {
+		return err
+	}
+	now := db.FormatTime(s.now())
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if create {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO curricula (slug, created_at, updated_at) VALUES ($1, $2, $2)", in.Slug, now); err != nil {
+				if db.IsUniqueViolation(err) {
+					return ErrSlugTaken
+				}
+				return err
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, "UPDATE curricula SET updated_at = $1 WHERE slug = $2", now, in.Slug)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
+			for _, table := range []string{"curriculum_texts", "curriculum_courses"} {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE curriculum_slug = $1", in.Slug); err != nil {
+					return err
+				}
+			}
+		}
+		for lang, title := range in.Title {
+			if strings.TrimSpace(title) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO curriculum_texts (curriculum_slug, lang, title, description) VALUES ($1, $2, $3, $4)",
+				in.Slug, lang, strings.TrimSpace(title), strings.TrimSpace(in.Description[lang])); err != nil {
+				return err
+			}
+		}
+		for i, c := range in.Courses {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO curriculum_courses (curriculum_slug, course_slug, position) VALUES ($1, $2, $3)",
+				in.Slug, c, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	action := "curriculum.updated"
+	if create {
+		action = "curriculum.created"
+	}
+	s.audit(ctx, audit.Event{ActorID: u.ID, Action: action, Target: in.Slug, Detail: strings.Join(in.Courses, ",")})
+	return nil
+}
+
+// DeleteCurriculum removes a curriculum (not its courses). Only curriculum managers may.
+func (s *Service) DeleteCurriculum(ctx context.Context, u *auth.User, slug string) error {
+	if !canManage(u) {
+		return ErrForbidden
+	}
+	res, err := s.db.W.ExecContext(ctx, "DELETE FROM curricula WHERE slug = $1", slug)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	s.audit(ctx, audit.Event{ActorID: u.ID, Action: "curriculum.deleted", Target: slug})
+	return nil
+}
+
+// Curricula lists every curriculum in lang (English where it lacks lang), without courses.
+func (s *Service) Curricula(ctx context.Context, lang string) ([]Curriculum, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title), COALESCE(t.description, e.description)
+		FROM curricula cu
+		JOIN curriculum_texts e ON e.curriculum_slug = cu.slug AND e.lang = 'en'
+		LEFT JOIN curriculum_texts t ON t.curriculum_slug = cu.slug AND t.lang = $1
+		ORDER BY cu.slug`, lang)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Curriculum
+	for rows.Next() {
+		var c Curriculum
+		if err := rows.Scan(&c.Slug, &c.Language, &c.Title, &c.Description); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Curriculum returns one curriculum in lang with its courses in order, in two queries.
+// Unpublished courses are left out except for curriculum managers.
+func (s *Service) Curriculum(ctx context.Context, u *auth.User, slug, lang string) (*Curriculum, error) {
+	var c Curriculum
+	err := s.r.QueryRowContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title), COALESCE(t.description, e.description)
+		FROM curricula cu
+		JOIN curriculum_texts e ON e.curriculum_slug = cu.slug AND e.lang = 'en'
+		LEFT JOIN curriculum_texts t ON t.curriculum_slug = cu.slug AND t.lang = $2
+		WHERE cu.slug = $1`, slug, lang).Scan(&c.Slug, &c.Language, &c.Title, &c.Description)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+courseColumns+courseFrom+`
+		JOIN curriculum_courses cc ON cc.course_slug = c.slug AND cc.curriculum_slug = $2
+		WHERE 1 = 1`+visible(u)+" ORDER BY cc.position", lang, slug)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		co, err := scanCourse(rows)
+		if err != nil {
+			return nil, err
+		}
+		c.Courses = append(c.Courses, co)
+	}
+	return &c, rows.Err()
+}
+
+// CurriculumTexts returns a curriculum's texts in every language, for the edit form and the API.
+func (s *Service) CurriculumTexts(ctx context.Context, slug string) (CurriculumInput, error) {
+	in := CurriculumInput{Slug: slug, Title: map[string]string{}, Description: map[string]string{}}
+	rows, err := s.r.QueryContext(ctx, "SELECT lang, title, description FROM curriculum_texts WHERE curriculum_slug = $1", slug)
+	if err != nil {
+		return in, err
+	}
+	for rows.Next() {
+		var lang, title, desc string
+		if err := rows.Scan(&lang, &title, &desc); err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.Title[lang], in.Description[lang] = title, desc
+	}
+	rows.Close()
+	if len(in.Title) == 0 {
+		return in, ErrNotFound
+	}
+	rows, err = s.r.QueryContext(ctx, "SELECT course_slug FROM curriculum_courses WHERE curriculum_slug = $1 ORDER BY position", slug)
+	if err != nil {
+		return in, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return in, err
+		}
+		in.Courses = append(in.Courses, c)
+	}
+	return in, rows.Err()
+}
+
+// CurriculumProgress maps each course slug of the curriculum to u's percent of lessons done and
+// whether they completed it, in one query.
+func (s *Service) CurriculumProgress(ctx context.Context, u *auth.User, slug string) (map[string]Enrollment, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT en.course_slug, en.completed_at, c.lesson_count,
+		(SELECT COUNT(*) FROM lesson_completions lc JOIN lessons l ON l.course_slug = lc.course_slug AND l.slug = lc.lesson_slug
+			WHERE lc.user_id = en.user_id AND lc.course_slug = en.course_slug)
+		FROM enrollments en JOIN curriculum_courses cc ON cc.course_slug = en.course_slug AND cc.curriculum_slug = $2
+		JOIN courses c ON c.slug = en.course_slug
+		WHERE en.user_id = $1`, u.ID, slug)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Enrollment{}
+	for rows.Next() {
+		var e Enrollment
+		var completed sql.NullString
+		if err := rows.Scan(&e.Slug, &completed, &e.LessonCount, &e.CompletedLessons); err != nil {
+			return nil, err
+		}
+		if completed.Valid {
+			t, _ := time.Parse(db.TimeFormat, completed.String)
+			e.CompletedAt = &t
+		}
+		if e.LessonCount > 0 {
+			e.Percent = e.CompletedLessons * 100 / e.LessonCount
+		}
+		out[e.Slug] = e
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,50 @@
+// Package markdown turns Markdown into HTML that is safe to put in a page: goldmark renders
+// CommonMark (with tables, strikethrough and bare links), and a bluemonday allow-list keeps only
+// text-level and block elements. Raw HTML in the source is dropped, never passed through; links
+// may only be http, https or mailto, and get rel="nofollow noreferrer" when they lead to another
+// site. Images are not allowed: a page must load nothing from another site.
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+// Renderer renders Markdown to sanitized HTML. It is safe for concurrent use.
+type Renderer struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+}
+
+// New returns a renderer.
+func New() *Renderer {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
+		"em", "strong", "del", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireParseableURLs(true)
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[A-Za-z0-9_+-]+$`)).OnElements("code")
+	return &Renderer{
+		md:     goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify)),
+		policy: p,
+	}
+}
+
+// Render returns the safe HTML of src.
+func (r *Renderer) Render(src string) (string, error) {
+	var buf bytes.Buffer
+	if err := r.md.Convert([]byte(src), &buf); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(r.policy.Sanitize(buf.String())), nil
+}
