@@ -81,13 +81,13 @@ func (c Course) Fallback(lang string) bool { return c.Language != lang }
 
 // Filter narrows the catalogue.
 type Filter struct {
-	Query            string // words in the title or summary
-	Tag              string
-	Level            string
-	ContentLanguage  string // only courses written in this language
-	WithUnpublished  bool   // curriculum managers see unpublished courses too
-	Cursor           string // the slug after which to continue
-	Limit            int    // 0: no limit
+	Query           string // words in the title or summary
+	Tag             string
+	Level           string
+	ContentLanguage string // only courses written in this language
+	WithUnpublished bool   // curriculum managers see unpublished courses too
+	Cursor          string // the slug after which to continue
+	Limit           int    // 0: no limit
 }
 
 const courseColumns = `c.slug, c.level, c.estimated_minutes, c.tags, c.prerequisites, c.languages, c.published,
@@ -266,6 +266,7 @@ func (s *Service) Course(ctx context.Context, u *auth.User, slug, lang string) (
 		return nil, err
 	}
 	index := map[string]int{}
+	var allTitles []moduleTitles // by module index, for the quiz titles below
 	for rows.Next() {
 		var m Module
 		var tj string
@@ -279,6 +280,7 @@ func (s *Service) Course(ctx context.Context, u *auth.User, slug, lang string) (
 		m.Title = titles[m.Language].Title
 		index[m.Slug] = len(d.Modules)
 		d.Modules = append(d.Modules, m)
+		allTitles = append(allTitles, titles)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -322,6 +324,11 @@ func (s *Service) Course(ctx context.Context, u *auth.User, slug, lang string) (
 		q.Language = pick(lang, func(l string) bool { _, ok := texts[l]; return ok })
 		q.Title = texts[q.Language].Title
 		if i, ok := index[q.Slug]; ok {
+			// The quiz's title comes with the module's texts, which may be translated before the
+			// questions are.
+			if t := allTitles[i][lang].QuizTitle; t != "" {
+				q.Title = t
+			}
 			d.Modules[i].Quiz = &q
 		}
 	}
