@@ -68,9 +68,18 @@ type Page struct {
 	NextCursor string
 }
 
+// Viewer is who asks to read the log; only administrators may.
+type Viewer interface{ IsAdmin() bool }
+
+// ErrForbidden is a reader who is not an administrator.
+var ErrForbidden = errors.New("audit: only administrators read the audit log")
+
 // List returns up to limit events older than cursor (a NextCursor, or "" for the newest), whose
 // action starts with actionPrefix when it is not empty.
-func (l *Log) List(ctx context.Context, actionPrefix, cursor string, limit int) (Page, error) {
+func (l *Log) List(ctx context.Context, viewer Viewer, actionPrefix, cursor string, limit int) (Page, error) {
+	if viewer == nil || !viewer.IsAdmin() {
+		return Page{}, ErrForbidden
+	}
 	where, args := []string{"1 = 1"}, []any{}
 	if actionPrefix != "" {
 		args = append(args, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(actionPrefix)+"%")

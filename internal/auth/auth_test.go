@@ -218,24 +218,56 @@ func TestConcurrentRefreshHasOneWinner(t *testing.T) {
 		pair, _ := e.s.IssueTokens(ctx, e.register(t, "r@example.org"))
 		var wg sync.WaitGroup
 		results := make([]error, 8)
+		pairs := make([]TokenPair, 8)
 		for i := range results {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, results[i] = e.s.Refresh(ctx, pair.RefreshToken)
+				pairs[i], results[i] = e.s.Refresh(ctx, pair.RefreshToken)
 			}()
 		}
 		wg.Wait()
-		ok := 0
-		for _, err := range results {
-			if err == nil {
+		ok, reused, winner := 0, 0, TokenPair{}
+		for i, err := range results {
+			switch {
+			case err == nil:
 				ok++
-			} else if !errors.Is(err, ErrTokenReused) && !errors.Is(err, ErrInvalidToken) {
+				winner = pairs[i]
+			case errors.Is(err, ErrTokenReused):
+				reused++
+			case !errors.Is(err, ErrInvalidToken): // came after the family was revoked
 				t.Errorf("unexpected error: %v", err)
 			}
 		}
-		if ok != 1 {
-			t.Fatalf("%d refreshes succeeded, want exactly 1", ok)
+		if ok > 1 || reused == 0 {
+			t.Fatalf("%d refreshes succeeded and %d saw the reuse; want at most 1 and at least 1", ok, reused)
+		}
+		// The race is a reuse: the family is revoked, the winner's new token with it.
+		if ok == 1 {
+			if _, err := e.s.Refresh(ctx, winner.RefreshToken); err == nil {
+				t.Fatal("the family survived a raced reuse")
+			}
+		}
+	})
+}
+
+// Rotating refresh tokens cannot keep one sign-in alive for ever.
+func TestRefreshFamilyHasAnAbsoluteEnd(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pair, err := e.s.IssueTokens(ctx, e.register(t, "f@example.org"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for day := 29; day < int(RefreshFamilyMaxAge/(24*time.Hour)); day += 29 {
+			*e.now = e.now.Add(29 * 24 * time.Hour)
+			if pair, err = e.s.Refresh(ctx, pair.RefreshToken); err != nil {
+				t.Fatalf("day %d: %v", day, err)
+			}
+		}
+		*e.now = e.now.Add(5 * 24 * time.Hour) // past the family's 90 days, within the token's 30
+		if _, err := e.s.Refresh(ctx, pair.RefreshToken); !errors.Is(err, ErrInvalidToken) {
+			t.Fatalf("a sign-in older than %v still refreshes: %v", RefreshFamilyMaxAge, err)
 		}
 	})
 }
@@ -357,6 +389,18 @@ func TestPasswordResetIsSingleUseAndExpires(t *testing.T) {
 		}
 		if err := e.s.ResetPassword(ctx, token, "encore une autre phrase"); !errors.Is(err, ErrResetTokenNotUse) {
 			t.Errorf("second use: %v, want ErrResetTokenNotUse", err)
+		}
+		// A link asked for before a reset dies with it: resetting because a mailbox was read must
+		// leave no older link working.
+		var older string
+		_ = e.s.RequestPasswordReset(ctx, "p@example.org", compose)
+		older = token
+		_ = e.s.RequestPasswordReset(ctx, "p@example.org", compose)
+		if err := e.s.ResetPassword(ctx, token, "la phrase numero trois"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.ResetPassword(ctx, older, "la phrase numero quatre"); !errors.Is(err, ErrResetTokenNotUse) {
+			t.Errorf("an older link still works after a reset: %v", err)
 		}
 		_ = e.s.RequestPasswordReset(ctx, "p@example.org", compose)
 		*e.now = e.now.Add(ResetTokenTTL + time.Second)

@@ -401,16 +401,20 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if err != nil {
 		return err
 	}
-	// NB: the used_at condition makes the token single-use even when two requests race.
-	res, err := s.store.db.W.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-		db.FormatTime(s.now()), h)
-	if err := affectedOne(res, err); err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return ErrResetTokenNotUse
+	// One transaction: the link is spent only if the password changes. The used_at condition makes
+	// it single-use even when two requests race.
+	err = s.store.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+			db.FormatTime(s.now()), h)
+		if err := affectedOne(res, err); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return ErrResetTokenNotUse
+			}
+			return err
 		}
-		return err
-	}
-	if err := s.store.setPassword(ctx, userID, hash, true); err != nil {
+		return setPasswordTx(ctx, tx, userID, hash, true)
+	})
+	if err != nil {
 		return err
 	}
 	s.audit(ctx, Event{ActorID: userID, Action: "auth.password_reset", Target: userID})

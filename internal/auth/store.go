@@ -108,23 +108,29 @@ func (s *store) updateProfile(ctx context.Context, id, name, organization, organ
 }
 
 // setPassword stores a new hash and, when endSessions, bumps the epoch and revokes every refresh
-// token, which ends every session and token of the user.
+// token and every outstanding reset link, which ends every session and token of the user.
 func (s *store) setPassword(ctx context.Context, id, hash string, endSessions bool) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		bump := 0
-		if endSessions {
-			bump = 1
-		}
-		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, epoch = epoch + $2, updated_at = $3 WHERE id = $4",
-			hash, bump, db.FormatTime(time.Now()), id)
-		if err := affectedOne(res, err); err != nil {
-			return err
-		}
-		if endSessions {
-			return revokeUserTokens(ctx, tx, id)
-		}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error { return setPasswordTx(ctx, tx, id, hash, endSessions) })
+}
+
+func setPasswordTx(ctx context.Context, tx *sql.Tx, id, hash string, endSessions bool) error {
+	bump := 0
+	if endSessions {
+		bump = 1
+	}
+	now := db.FormatTime(time.Now())
+	res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, epoch = epoch + $2, updated_at = $3 WHERE id = $4",
+		hash, bump, now, id)
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	if !endSessions {
 		return nil
-	})
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL", now, id); err != nil {
+		return err
+	}
+	return revokeUserTokens(ctx, tx, id)
 }
 
 // setRoles replaces the user's roles and ends their sessions (a role change must not wait for a

@@ -17,10 +17,12 @@ import (
 	"capacityhub/internal/db"
 )
 
-// Token lifetimes.
+// Token lifetimes. A refresh token lasts RefreshTokenTTL from its issue, and no token of a family
+// outlives RefreshFamilyMaxAge from the sign-in that began it: then the user signs in again.
 const (
-	AccessTokenTTL  = 15 * time.Minute
-	RefreshTokenTTL = 30 * 24 * time.Hour
+	AccessTokenTTL      = 15 * time.Minute
+	RefreshTokenTTL     = 30 * 24 * time.Hour
+	RefreshFamilyMaxAge = 90 * 24 * time.Hour
 	accessTokenType = "at+jwt" // RFC 9068's media type, in the JWT header's typ
 )
 
@@ -125,22 +127,26 @@ func (s *Service) UserForToken(ctx context.Context, claims *AccessClaims) (*User
 
 // IssueTokens starts a new refresh-token family for u and returns its first pair.
 func (s *Service) IssueTokens(ctx context.Context, u *User) (TokenPair, error) {
-	return s.issuePair(ctx, s.store.db.W, u, randomToken(16))
+	return s.issuePair(ctx, s.store.db.W, u, randomToken(16), s.now())
 }
 
 type execer interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }
 
-func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family string) (TokenPair, error) {
+func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family string, familyStart time.Time) (TokenPair, error) {
 	now := s.now()
 	access, err := s.issueAccess(u, now)
 	if err != nil {
 		return TokenPair{}, err
 	}
 	refresh := randomToken(32)
-	_, err = ex.ExecContext(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5)`, hashToken(refresh), family, u.ID, db.FormatTime(now), db.FormatTime(now.Add(RefreshTokenTTL)))
+	expires := now.Add(RefreshTokenTTL)
+	if end := familyStart.Add(RefreshFamilyMaxAge); end.Before(expires) {
+		expires = end
+	}
+	_, err = ex.ExecContext(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at, family_started_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, hashToken(refresh), family, u.ID, db.FormatTime(now), db.FormatTime(expires), db.FormatTime(familyStart))
 	if err != nil {
 		return TokenPair{}, err
 	}
@@ -149,7 +155,8 @@ func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family stri
 
 // Refresh exchanges a refresh token for a new pair; the old token stops working. A token that was
 // already exchanged means it leaked (or a client raced itself): the whole family is revoked, so
-// the thief's copy dies with the owner's, and ErrTokenReused is returned.
+// the thief's copy dies with the owner's, and ErrTokenReused is returned. Two exchanges of one
+// token at the same moment count as a reuse too, on both engines.
 func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error) {
 	var pair TokenPair
 	var reused bool
@@ -157,10 +164,10 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 	now := db.FormatTime(s.now())
 	err := s.store.db.Tx(ctx, func(tx *sql.Tx) error {
 		var family, userID string
-		var used, revoked sql.NullString
-		var expires string
-		err := tx.QueryRowContext(ctx, `SELECT family_id, user_id, used_at, revoked_at, expires_at
-			FROM refresh_tokens WHERE token_hash = $1`, h).Scan(&family, &userID, &used, &revoked, &expires)
+		var used, revoked, started sql.NullString
+		var expires, created string
+		err := tx.QueryRowContext(ctx, `SELECT family_id, user_id, used_at, revoked_at, expires_at, created_at, family_started_at
+			FROM refresh_tokens WHERE token_hash = $1`, h).Scan(&family, &userID, &used, &revoked, &expires, &created, &started)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrInvalidToken
 		}
@@ -170,18 +177,21 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 		if revoked.Valid || expires <= now {
 			return ErrInvalidToken
 		}
-		if used.Valid {
+		revokeFamily := func() error {
 			reused = true
 			_, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL", now, family)
-			return err // commit the revocation
+			return err // nil: commit the revocation
+		}
+		if used.Valid {
+			return revokeFamily()
 		}
 		// NB: the condition on used_at makes two concurrent exchanges of one token race safely:
-		// only one of them updates a row.
+		// only one of them updates a row, and the other (which read used_at before the winner
+		// wrote it, as PostgreSQL's read committed allows) learns of the reuse here.
 		res, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL", now, h)
-		if err := affectedOne(res, err); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				return ErrInvalidToken
-			}
+		if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
+			return revokeFamily()
+		} else if err != nil {
 			return err
 		}
 		u, _, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", userID))
@@ -191,7 +201,15 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 		if u.Disabled {
 			return ErrInvalidToken
 		}
-		pair, err = s.issuePair(ctx, tx, u, family)
+		start := created
+		if started.Valid {
+			start = started.String
+		}
+		familyStart, err := db.ParseTime(start)
+		if err != nil {
+			return err
+		}
+		pair, err = s.issuePair(ctx, tx, u, family, familyStart)
 		return err
 	})
 	if err != nil {

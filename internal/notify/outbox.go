@@ -129,7 +129,9 @@ func (o *Outbox) SendPending(ctx context.Context, limit int) (int, error) {
 			}
 			continue
 		}
-		if _, err := o.db.W.ExecContext(ctx, "UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2 AND sent_at IS NULL",
+		// NB: the body goes once sent: it may hold a password-reset link, which must not outlive its
+		// delivery in a database that backups copy.
+		if _, err := o.db.W.ExecContext(ctx, "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, body = '' WHERE id = $2 AND sent_at IS NULL",
 			db.FormatTime(time.Now()), p.id); err != nil {
 			return sent, err
 		}

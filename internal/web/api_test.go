@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -176,5 +177,48 @@ func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
 				t.Errorf("logged client ip is not %s: %s", tc.want, logs.String())
 			}
 		})
+	}
+}
+
+// A proxy that adds its own X-Forwarded-For line (instead of appending to the client's) must not
+// let the client's line decide the address.
+func TestClientIPAcrossSeveralForwardedLines(t *testing.T) {
+	app, logs := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
+		c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
+	})
+	req := httptest.NewRequest(http.MethodGet, "/en/", nil)
+	req.Header.Add("X-Forwarded-For", "203.0.113.66") // written by the client
+	req.Header.Add("X-Forwarded-For", "198.51.100.7") // added by the proxy
+	do(t, app, req)
+	if !strings.Contains(logs.String(), "ip=198.51.100.7\n") {
+		t.Errorf("logged client ip is not the proxy's view: %s", logs.String())
+	}
+}
+
+// Rate limits count an IPv6 client by its /64: cycling through the addresses of one subscriber's
+// block gives no fresh budget.
+func TestIPv6ClientsShareTheirBlocksBudget(t *testing.T) {
+	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
+		c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
+	})
+	limited := 0
+	for i := range limitAnonymous.Burst + 10 {
+		req := httptest.NewRequest(http.MethodGet, "/en/", nil)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		if resp, _ := do(t, app, req); resp.StatusCode == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited < 10 {
+		t.Errorf("%d of %d requests from one /64 were limited, want at least 10", limited, limitAnonymous.Burst+10)
+	}
+}
+
+// A password-reset token in a path never reaches the log.
+func TestResetTokensAreNotLogged(t *testing.T) {
+	app, logs := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), nil)
+	get(t, app, "/en/password/reset/SECRETTOKEN123")
+	if strings.Contains(logs.String(), "SECRETTOKEN123") || !strings.Contains(logs.String(), "/en/password/reset/[redacted]") {
+		t.Errorf("log: %s", logs.String())
 	}
 }

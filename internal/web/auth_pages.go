@@ -217,7 +217,7 @@ func (h *handler) requestPasswordReset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.enforce(c, "reset:"+clientIP(c), limitResetIP, false); err != nil {
+	if err := h.enforce(c, "reset:"+limitKey(c), limitResetIP, false); err != nil {
 		return err
 	}
 	email := strings.TrimSpace(c.FormValue("email"))

@@ -33,6 +33,7 @@ var statusFor = []struct {
 	{auth.ErrResetTokenNotUse, fiber.StatusBadRequest},
 	{auth.ErrInvalidCursor, fiber.StatusBadRequest},
 	{audit.ErrInvalidCursor, fiber.StatusBadRequest},
+	{audit.ErrForbidden, fiber.StatusForbidden},
 	{course.ErrNotFound, fiber.StatusNotFound},
 	{course.ErrForbidden, fiber.StatusForbidden},
 	{course.ErrSlugTaken, fiber.StatusConflict},
@@ -96,7 +97,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	status, detail := classify(err)
 	rid := requestID(c)
 	if status >= 500 {
-		h.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		h.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", loggedPath(c), "err", err)
 		detail = "An unexpected error occurred. Reference: " + rid
 	}
 	c.Response().ResetBody()

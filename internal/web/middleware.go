@@ -66,7 +66,7 @@ func (h *handler) observe(c *fiber.Ctx) error {
 		"request_id", rid,
 		"method", c.Method(),
 		"route", route,
-		"path", c.Path(),
+		"path", loggedPath(c),
 		"status", status,
 		"duration_ms", float64(elapsed.Microseconds())/1000,
 		"ip", clientIP(c),
@@ -86,7 +86,13 @@ func (h *handler) resolveClientIP(c *fiber.Ctx) string {
 	if !h.trusted(peer) {
 		return peer.String()
 	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	// NB: a proxy may add its own X-Forwarded-For line rather than append to the client's: every
+	// line counts, in order, or the client's own line would be believed.
+	var all []string
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
+		all = append(all, string(v))
+	}
+	hops := strings.Split(strings.Join(all, ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
@@ -128,4 +134,24 @@ func (h *handler) securityHeaders(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderStrictTransportSecurity, "max-age="+strconv.Itoa(2*365*24*3600)+"; includeSubDomains")
 	}
 	return c.Next()
+}
+
+// loggedPath is the request path as it may be logged: a secret in the path (a password-reset
+// token) is replaced, so that reading the log gives no one an account.
+func loggedPath(c *fiber.Ctx) string {
+	p := c.Path()
+	if tok := c.Params("token"); tok != "" {
+		p = strings.Replace(p, tok, "[redacted]", 1)
+	}
+	return p
+}
+
+// limitKey is the client's address as rate limits count it: an IPv6 client is its /64, the block
+// one subscriber usually holds, so that it cannot get a fresh budget from each of its addresses.
+func limitKey(c *fiber.Ctx) string {
+	a, err := netip.ParseAddr(clientIP(c))
+	if err != nil || !a.Is6() {
+		return clientIP(c)
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }

@@ -47,6 +47,9 @@ type limiter struct {
 
 func newLimiter(shared kv.Store) *limiter { return &limiter{shared: shared, local: kv.NewMemory()} }
 
+// Close stops the per-process fallback's sweeper.
+func (l *limiter) Close() error { return l.local.Close() }
+
 // allow checks one limit. soft says whether a per-process answer will do when the shared store
 // is down.
 func (l *limiter) allow(ctx context.Context, key string, limit kv.Limit, soft bool) (kv.Result, error) {
@@ -96,7 +99,7 @@ func (h *handler) limitAnonymousRequests(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
-	if err := h.enforce(c, "anon:"+clientIP(c), limitAnonymous, safe); err != nil {
+	if err := h.enforce(c, "anon:"+limitKey(c), limitAnonymous, safe); err != nil {
 		return err
 	}
 	return c.Next()
@@ -124,7 +127,7 @@ func (h *handler) limitRegistration(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodPost {
 		return c.Next()
 	}
-	if err := h.enforce(c, "register:"+clientIP(c), limitRegisterIP, false); err != nil {
+	if err := h.enforce(c, "register:"+limitKey(c), limitRegisterIP, false); err != nil {
 		return err
 	}
 	return c.Next()
@@ -132,8 +135,21 @@ func (h *handler) limitRegistration(c *fiber.Ctx) error {
 
 // limitSignIn checks both sign-in limits: per IP, then per account.
 func (h *handler) limitSignIn(c *fiber.Ctx, email string) error {
-	if err := h.enforce(c, "signin-ip:"+clientIP(c), limitSignInIP, false); err != nil {
+	if err := h.enforce(c, "signin-ip:"+limitKey(c), limitSignInIP, false); err != nil {
 		return err
 	}
 	return h.enforce(c, "signin:"+auth.NormalizeEmail(email), limitSignInAccount, false)
+}
+
+// limitPasswordChecks guards the current-password check of a signed-in user as sign-in is
+// guarded: a stolen session must not try passwords faster than the sign-in form allows.
+func (h *handler) limitPasswordChecks(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u == nil {
+		return c.Next()
+	}
+	if err := h.enforce(c, "password-check:"+u.ID, limitSignInAccount, false); err != nil {
+		return err
+	}
+	return c.Next()
 }

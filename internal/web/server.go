@@ -98,6 +98,7 @@ func New(d Deps) (*fiber.App, error) {
 		// after the handler returns; without this Fiber reuses their memory for the next request.
 		Immutable: true,
 	})
+	app.Hooks().OnShutdown(h.limiter.Close)
 	app.Use(h.observe)
 	app.Use(recover.New())
 	app.Use(h.securityHeaders)
