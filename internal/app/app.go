@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"capacityhub/content"
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
@@ -25,7 +26,6 @@ import (
 	"capacityhub/internal/kv"
 	"capacityhub/internal/notify"
 	"capacityhub/internal/web"
-	"capacityhub/content"
 	"capacityhub/locales"
 )
 

@@ -23,7 +23,7 @@ const (
 	AccessTokenTTL      = 15 * time.Minute
 	RefreshTokenTTL     = 30 * 24 * time.Hour
 	RefreshFamilyMaxAge = 90 * 24 * time.Hour
-	accessTokenType = "at+jwt" // RFC 9068's media type, in the JWT header's typ
+	accessTokenType     = "at+jwt" // RFC 9068's media type, in the JWT header's typ
 )
 
 // jwtAlgorithm is the only algorithm accepted: a token naming any other (none, RS256 with the

@@ -130,6 +130,9 @@ func TestCheckReportsProblemsWithPlaces(t *testing.T) {
 		{"quiz text for unknown question", func(f fstest.MapFS) {
 			f["mini/en/basics/quiz.toml"].Data = append(f["mini/en/basics/quiz.toml"].Data, []byte("[q9]\ntext = \"?\"\n")...)
 		}, "mini/en/basics/quiz.toml", 15, `"q9"`},
+		{"reserved lesson slug", func(f fstest.MapFS) {
+			f["mini/course.toml"].Data = []byte(strings.Replace(string(f["mini/course.toml"].Data), `lessons = ["three"]`, `lessons = ["offline"]`, 1))
+		}, "mini/course.toml", 25, "reserved"},
 		{"stray file", func(f fstest.MapFS) { f["mini/en/basics/old.md"] = &fstest.MapFile{Data: []byte("# Old\n\nx")} }, "mini/en/basics/old.md", 0, "not part of the course"},
 		{"image", func(f fstest.MapFS) {
 			f["mini/en/more/three.md"] = &fstest.MapFile{Data: []byte("# T\n\ntext\n![x](http://example.org/a.png)\n")}

@@ -33,6 +33,9 @@ const DefaultPassMark = 70
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
+// reservedLessonSlugs name pages of a course (/courses/{slug}/offline…): no lesson may take them.
+var reservedLessonSlugs = []string{"offline", "quizzes", "enrollment", "progress", "print"}
+
 // Source is one course as read from its folder: structure plus texts in each language.
 type Source struct {
 	Slug             string
@@ -358,6 +361,8 @@ func (r *reader) checkStructure(file string, b []byte, st *structureFile) {
 				r.add(file, ll, "lesson slug %q is not lowercase a-z, 0-9 and -", l)
 			case lessons[l]:
 				r.add(file, ll, "lesson %q appears twice in the course", l)
+			case slices.Contains(reservedLessonSlugs, l):
+				r.add(file, ll, "lesson slug %q is reserved for the course's own pages; choose another", l)
 			}
 			lessons[l] = true
 		}
