@@ -28,7 +28,7 @@ import (
 )
 
 // browserTimeout bounds the whole browser session: starting Chromium and every subtest.
-const browserTimeout = 60 * time.Second
+const browserTimeout = 120 * time.Second
 
 // axeTags are the axe-core rule tags the pages must pass: WCAG 2.0 and 2.1, levels A and AA.
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
@@ -67,6 +67,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("language switcher", s.testLanguageSwitcher)
 	t.Run("axe", s.testAxe)
 	t.Run("account pages", s.testAccountPages)
+	t.Run("course pages", s.testCoursePages)
 	t.Run("layout", s.testLayout)
 }
 

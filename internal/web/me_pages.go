@@ -36,7 +36,11 @@ func (h *handler) showMePage(c *fiber.Ctx) error {
 		return err
 	}
 	in := profileRequest{Name: u.Name, Organization: u.Organization, OrganizationType: u.OrganizationType, Language: u.Language}
-	return render(c, templates.Me(h.mePage(c, loc, u, in, nil, nil)))
+	view, err := h.mePage(c, loc, u, in, nil, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, templates.Me(view))
 }
 
 func (h *handler) updateProfile(c *fiber.Ctx) error {
@@ -57,7 +61,11 @@ func (h *handler) updateProfile(c *fiber.Ctx) error {
 	if errs, err := formErrors(err); err != nil {
 		return err
 	} else if errs != nil {
-		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.Me(h.mePage(c, loc, u, in, errs, nil)))
+		view, err := h.mePage(c, loc, u, in, errs, nil)
+		if err != nil {
+			return err
+		}
+		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.Me(view))
 	}
 	return c.Redirect("/"+loc.Tag+"/me?done=profile", fiber.StatusSeeOther)
 }
@@ -76,7 +84,11 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		return err
 	} else if errs != nil {
 		in := profileRequest{Name: u.Name, Organization: u.Organization, OrganizationType: u.OrganizationType, Language: u.Language}
-		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.Me(h.mePage(c, loc, u, in, nil, errs)))
+		view, err := h.mePage(c, loc, u, in, nil, errs)
+		if err != nil {
+			return err
+		}
+		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.Me(view))
 	}
 	// Every session of the user has ended, this one too; the person at this browser just proved
 	// who they are, so they get a fresh one.
@@ -90,7 +102,12 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	return c.Redirect("/"+loc.Tag+"/me?done=password", fiber.StatusSeeOther)
 }
 
-func (h *handler) mePage(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User, in profileRequest, profileErrs, passwordErrs validate.Errors) templates.MePage {
+// mePage fills the account page: facts, the reader's courses with their progress, and the forms.
+func (h *handler) mePage(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User, in profileRequest, profileErrs, passwordErrs validate.Errors) (templates.MePage, error) {
+	courses, err := h.courses.Enrollments(c.UserContext(), u, loc.Tag)
+	if err != nil {
+		return templates.MePage{}, err
+	}
 	p := h.page(c, loc, "/me", loc.T("me.heading"), "me")
 	if key, ok := doneMessages[c.Query("done")]; ok && profileErrs == nil && passwordErrs == nil {
 		p.Flash = loc.T(key)
@@ -104,7 +121,8 @@ func (h *handler) mePage(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User, in pro
 		orgTypes[i] = templates.Option{Value: t, Label: loc.T("auth.org_type." + t)}
 	}
 	return templates.MePage{
-		Page: p,
+		Page:    p,
+		Courses: courses,
 		Facts: []templates.Fact{
 			{Label: loc.T("auth.field.email"), Value: u.Email},
 			{Label: loc.T("auth.field.country"), Value: h.countryName(loc.Tag, u.Country)},
@@ -128,5 +146,5 @@ func (h *handler) mePage(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User, in pro
 				{Name: "password", Label: loc.T("auth.field.new_password"), Type: "password", Autocomplete: "new-password", Required: true, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, passwordErrs, "password")},
 			},
 		},
-	}
+	}, nil
 }

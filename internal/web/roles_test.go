@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
+	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/testenv"
@@ -31,6 +33,7 @@ var (
 	forAnyone   = routeWho{}
 	forSignedIn = routeWho{signedIn: true}
 	forAdmins   = routeWho{signedIn: true, role: auth.RoleAdmin}
+	forManagers = routeWho{signedIn: true, role: auth.RoleCurriculumManager}
 )
 
 func (a routeWho) String() string {
@@ -72,11 +75,44 @@ var routeAccess = map[string]roleRule{
 	"POST /api/v1/auth/logout": {who: forSignedIn},
 	"GET /api/v1/me":           {who: forSignedIn},
 
-	"GET /":                {who: forAnyone},
-	"GET /:lang":           {who: forAnyone},
-	"GET /:lang/courses":   {who: forAnyone},
-	"GET /:lang/questions": {who: forAnyone},
-	"GET /:lang/forums":    {who: forAnyone},
+	"GET /api/v1/courses":                                  {who: forAnyone},
+	"GET /api/v1/courses/:slug":                            {who: forAnyone},
+	"GET /api/v1/courses/:slug/lessons/:lesson":            {who: forAnyone},
+	"POST /api/v1/courses/:slug/enrollment":                {who: forSignedIn},
+	"PUT /api/v1/courses/:slug/lessons/:lesson/completion": {who: forSignedIn},
+	"GET /api/v1/courses/:slug/progress":                   {who: forSignedIn},
+	"GET /api/v1/courses/:slug/quizzes/:quiz":              {who: forAnyone},
+	"POST /api/v1/courses/:slug/quizzes/:quiz/attempts":    {who: forSignedIn}, // no body: a 415, past the sign-in check
+	"POST /api/v1/courses/:slug/publish":                   {who: forManagers},
+	"POST /api/v1/courses/:slug/unpublish":                 {who: forManagers},
+	"GET /api/v1/certificates/:id":                         {who: forAnyone},
+	"GET /api/v1/curricula":                                {who: forAnyone},
+	"POST /api/v1/curricula": {who: forManagers, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"slug": {"path-" + id.slug()}} // no title or courses: a 422, past the role check
+	}},
+	"GET /api/v1/curricula/:slug": {who: forAnyone},
+	"PATCH /api/v1/curricula/:slug": {who: forManagers, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"slug": {roleCourse}}
+	}},
+	"DELETE /api/v1/curricula/:slug": {who: forManagers},
+
+	"GET /":                                  {who: forAnyone},
+	"GET /:lang":                             {who: forAnyone},
+	"GET /:lang/courses":                     {who: forAnyone},
+	"GET /:lang/courses/:slug/offline":       {who: forAnyone},
+	"GET /:lang/courses/:slug":               {who: forAnyone},
+	"POST /:lang/courses/:slug/enrollment":   {who: forSignedIn},
+	"GET /:lang/courses/:slug/quizzes/:quiz": {who: forAnyone},
+	"POST /:lang/courses/:slug/quizzes/:quiz": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"answers.q1": {"b"}, "answers.q2": {"a", "c"}}
+	}},
+	"GET /:lang/courses/:slug/:lesson":       {who: forAnyone},
+	"POST /:lang/courses/:slug/:lesson/done": {who: forSignedIn},
+	"GET /:lang/curricula/:slug":             {who: forAnyone},
+	"GET /certificates/:id":                  {who: forAnyone},
+	"GET /:lang/certificates/:id/print":      {who: forAnyone},
+	"GET /:lang/questions":                   {who: forAnyone},
+	"GET /:lang/forums":                      {who: forAnyone},
 
 	"GET /:lang/register": {who: forAnyone},
 	"POST /:lang/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
@@ -110,7 +146,21 @@ var routeAccess = map[string]roleRule{
 	"POST /:lang/admin/users/:id/disabled": {who: forAdmins, body: func(*roleFixture, *roleIdentity) url.Values {
 		return url.Values{"disabled": {"false"}}
 	}},
-	"GET /:lang/admin/audit": {who: forAdmins},
+	"GET /:lang/admin/audit":   {who: forAdmins},
+	"GET /:lang/admin/courses": {who: forManagers},
+	"POST /:lang/admin/courses/:slug/published": {who: forManagers, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"published": {"true"}}
+	}},
+	"GET /:lang/admin/curricula":     {who: forManagers},
+	"GET /:lang/admin/curricula/new": {who: forManagers},
+	"POST /:lang/admin/curricula": {who: forManagers, body: func(f *roleFixture, id *roleIdentity) url.Values {
+		return url.Values{"slug": {"form-path-" + id.slug()}, "title.en": {"Path of " + id.name}, "courses": {roleCourse}}
+	}},
+	"GET /:lang/admin/curricula/:slug/edit": {who: forManagers},
+	"POST /:lang/admin/curricula/:slug": {who: forManagers, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"title.en": {"Radio path"}, "courses": {roleCourse}}
+	}},
+	"POST /:lang/admin/curricula/:slug/delete": {who: forManagers},
 }
 
 // roleIdentity is who sends a request: anonymous (user nil) or a user holding one role.
@@ -134,6 +184,27 @@ type roleFixture struct {
 	identities []*roleIdentity
 	target     *auth.User
 	asset      string // a real static file path, after /static/
+	manager    *auth.User
+	// certificate is the target's certificate of roleCourse, which the target has completed.
+	certificate string
+}
+
+// roleCourse is the slug of the fixture's course and also of a curriculum holding it, so that
+// every :slug route has something to show.
+const roleCourse = "radio-basics"
+
+// restoreScene undoes what an allowed request to an earlier route may have done that later
+// routes need undone: the course unpublished, the curriculum deleted.
+func (f *roleFixture) restoreScene(t *testing.T) {
+	ctx := context.Background()
+	if err := f.ts.courses.SetPublished(ctx, f.manager, roleCourse, true); err != nil {
+		t.Fatal(err)
+	}
+	err := f.ts.courses.SaveCurriculum(ctx, f.manager, course.CurriculumInput{Slug: roleCourse,
+		Title: map[string]string{"en": "Radio path"}, Courses: []string{roleCourse}}, true)
+	if err != nil && !errors.Is(err, course.ErrSlugTaken) {
+		t.Fatal(err)
+	}
 }
 
 func newRoleFixture(t *testing.T) *roleFixture {
@@ -156,8 +227,35 @@ func newRoleFixture(t *testing.T) *roleFixture {
 	}
 	for i, id := range f.identities {
 		id.ip = fmt.Sprintf("198.51.100.%d", i+1)
+		if id.user != nil {
+			// NB: past the first day's stricter write limit (10 a minute): each identity writes
+			// to every write route.
+			ageAccount(t, ts, id.user)
+		}
+		if id.user.Has(auth.RoleCurriculumManager) && f.manager == nil {
+			f.manager = id.user
+		}
 	}
 	f.target = createUser(t, ts, "target@example.org", "Target User")
+
+	importCourses(t, ts.courses, radioBasics)
+	f.restoreScene(t)
+	ctx := context.Background()
+	for _, l := range []string{"m1-l1", "m1-l2", "m2-l1", "m2-l2"} {
+		if _, err := ts.courses.CompleteLesson(ctx, f.target, roleCourse, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{"m1", "m2"} {
+		a, err := ts.courses.SubmitAttempt(ctx, f.target, roleCourse, q, "en", map[string][]string{"q1": {"b"}, "q2": {"a", "c"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.certificate = a.Progress.CertificateID
+	}
+	if f.certificate == "" {
+		t.Fatal("the target has no certificate")
+	}
 
 	_, home := get(t, ts.app, "/en/", "X-Forwarded-For", "198.51.100.200")
 	m := regexp.MustCompile(`href="/static/([^"]+\.css)"`).FindStringSubmatch(home)
@@ -184,8 +282,16 @@ func (f *roleFixture) routePath(route string) (string, error) {
 		switch {
 		case s == ":lang":
 			segs[i] = "en"
+		case s == ":id" && i > 0 && segs[i-1] == "certificates":
+			segs[i] = f.certificate
 		case s == ":id":
 			segs[i] = f.target.ID
+		case s == ":slug":
+			segs[i] = roleCourse
+		case s == ":lesson":
+			segs[i] = "m1-l1"
+		case s == ":quiz":
+			segs[i] = "m1"
 		case s == ":token":
 			segs[i] = "a-reset-token-nobody-was-sent"
 		case s == "*":
@@ -278,6 +384,7 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		}
 		t.Run(strings.ReplaceAll(key, "/", "∕"), func(t *testing.T) {
 			for _, id := range f.identities {
+				f.restoreScene(t)
 				resp, body := f.send(t, r.Method, path, rule, id)
 				checkAccess(t, key, rule.who, id, strings.HasPrefix(path, "/api/"), resp, body)
 			}

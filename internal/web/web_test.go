@@ -16,6 +16,7 @@ import (
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
+	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
@@ -42,13 +43,14 @@ func testAppWith(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.Co
 // testServer is the web layer with its services, for tests that need to reach behind the HTTP
 // surface (create users, read the outbox).
 type testServer struct {
-	app    *fiber.App
-	db     *db.DB
-	kv     kv.Store
-	auth   *auth.Service
-	outbox *notify.Outbox
-	logs   *strings.Builder
-	cfg    *config.Config
+	app     *fiber.App
+	db      *db.DB
+	kv      kv.Store
+	auth    *auth.Service
+	courses *course.Service
+	outbox  *notify.Outbox
+	logs    *strings.Builder
+	cfg     *config.Config
 }
 
 func newTestServer(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.Config)) *testServer {
@@ -72,14 +74,15 @@ func newTestServer(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.
 	auditLog := audit.New(d)
 	accounts := auth.New(auth.Config{DB: d, KV: store, Secret: cfg.SecretKey, BaseURL: cfg.BaseURL.String(),
 		Auditor: auditLog, Mailer: outbox, Logger: log})
-	app, err := New(Deps{Config: cfg, DB: d, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog})
+	courses := course.New(d, auditLog, log)
+	app, err := New(Deps{Config: cfg, DB: d, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog, Courses: courses})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m, ok := store.(*kv.Memory); ok {
 		t.Cleanup(func() { m.Close() }) // testenv.Redis closes the Redis stores it gives out
 	}
-	return &testServer{app: app, db: d, kv: store, auth: accounts, outbox: outbox, logs: logs, cfg: cfg}
+	return &testServer{app: app, db: d, kv: store, auth: accounts, courses: courses, outbox: outbox, logs: logs, cfg: cfg}
 }
 
 // do sends req through the app and returns the response with its body read.

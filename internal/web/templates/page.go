@@ -5,6 +5,7 @@ package templates
 
 import (
 	"capacityhub/internal/auth"
+	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
 )
 
@@ -18,6 +19,9 @@ type Page struct {
 	User    *auth.User // the signed-in user, or nil
 	CSRF    string     // the token every form of the page carries
 	Flash   string     // a one-line confirmation shown at the top of main, already translated
+	// Unprefixed marks a page outside the /{lang}/ tree (certificate verification): Path is its
+	// whole address, and the page in another language is Path?lang=tag.
+	Unprefixed bool
 }
 
 // Assets are the content-hashed URLs of the static files.
@@ -27,7 +31,12 @@ type Assets struct {
 }
 
 // LangURL is this page's address in language tag.
-func (p Page) LangURL(tag string) string { return "/" + tag + p.Path }
+func (p Page) LangURL(tag string) string {
+	if p.Unprefixed {
+		return p.Path + "?lang=" + tag
+	}
+	return "/" + tag + p.Path
+}
 
 // URL is an address inside the site in the page's language: URL("/courses") is "/fr/courses".
 func (p Page) URL(path string) string { return "/" + p.L.Tag + path }
@@ -119,6 +128,7 @@ type MePage struct {
 	Profile  Form
 	Password Form
 	Facts    []Fact // e-mail address, country, roles
+	Courses  []course.Enrollment
 }
 
 // Fact is a label and a value shown in a description list.

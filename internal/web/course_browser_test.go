@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"capacityhub/internal/auth"
+	"capacityhub/internal/course"
+)
+
+// testCoursePages: the course pages in a real Chromium, in French and in Arabic, as a learner on
+// a 320 px wide phone meets them: no serious or critical axe-core finding, nothing sticking out
+// sideways, and a quiz answered with taps shows its result. With SCREENSHOT_DIR set it saves a
+// screenshot of each page (course-<lang>-<page>.png).
+func (s *browserSuite) testCoursePages(t *testing.T) {
+	ctx := context.Background()
+	cs := s.server.courses
+	importPageCourses(t, cs)
+	learner, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-learner@example.org",
+		Password: "a long browser passphrase", Profile: auth.Profile{Name: "ليلى حداد", Country: "JO", Language: "ar"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	manager, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-manager@example.org",
+		Password: "a long browser passphrase", Roles: []auth.Role{auth.RoleCurriculumManager},
+		Profile: auth.Profile{Name: "Marc Curriculum", Country: "FR", Language: "fr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CompleteLesson(ctx, learner, "ai-basics", "what-is-ai"); err != nil {
+		t.Fatal(err)
+	}
+	// A second learner who finished the course holds the certificate the pages show.
+	graduate, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-graduate@example.org",
+		Password: "a long browser passphrase", Profile: auth.Profile{Name: "Zhang Wei 张伟", Country: "CN", Language: "zh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"what-is-ai", "data", "in-practice"} {
+		if _, err := cs.CompleteLesson(ctx, graduate, "ai-basics", l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := cs.SubmitAttempt(ctx, graduate, "ai-basics", "basics", "en", map[string][]string{"q1": {"b"}, "q2": {"a", "c"}})
+	if err != nil || a.Progress.CertificateID == "" {
+		t.Fatalf("no certificate: %v", err)
+	}
+	cert := a.Progress.CertificateID
+	if err := cs.SaveCurriculum(ctx, manager, course.CurriculumInput{Slug: "regulator-path", Title: map[string]string{"en": "Path for regulators",
+		"ar": "مسار للجهات التنظيمية"}, Courses: []string{"ai-basics", "ai-governance"}}, true); err != nil {
+		t.Fatal(err)
+	}
+
+	pages := []struct {
+		name string // of the screenshot
+		path string // after /{lang}
+		who  *auth.User
+		quiz bool // answer the quiz and check the result page instead
+	}{
+		{name: "catalog", path: "/courses"},
+		{name: "course", path: "/courses/ai-basics", who: learner},
+		{name: "lesson", path: "/courses/ai-basics/what-is-ai", who: learner},
+		{name: "lesson-fallback", path: "/courses/ai-basics/data", who: learner},
+		{name: "quiz", path: "/courses/ai-basics/quizzes/basics", who: learner},
+		{name: "quiz-result", path: "/courses/ai-basics/quizzes/basics", who: learner, quiz: true},
+		{name: "curriculum", path: "/curricula/regulator-path", who: learner},
+		{name: "me", path: "/me", who: learner},
+		{name: "certificate-print", path: "/certificates/" + cert + "/print"},
+		{name: "admin-courses", path: "/admin/courses", who: manager},
+		{name: "admin-curriculum-form", path: "/admin/curricula/regulator-path/edit", who: manager},
+	}
+	for _, lang := range []string{"ar", "fr"} {
+		for _, pg := range pages {
+			t.Run(lang+" "+pg.name, func(t *testing.T) {
+				s.checkCoursePage(t, lang, "/"+lang+pg.path, pg.who, pg.quiz, "course-"+lang+"-"+pg.name+".png")
+			})
+		}
+		t.Run(lang+" certificate", func(t *testing.T) {
+			s.checkCoursePage(t, lang, "/certificates/"+cert+"?lang="+lang, nil, false, "course-"+lang+"-certificate.png")
+		})
+	}
+}
+
+// checkCoursePage opens path on a 320 px phone, as who (nil: signed out), optionally answers the
+// quiz on it, and checks axe-core and the width.
+func (s *browserSuite) checkCoursePage(t *testing.T, lang, path string, who *auth.User, quiz bool, screenshot string) {
+	t.Helper()
+	tab := s.tab(t)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	if who != nil {
+		token, err := s.server.auth.StartSession(context.Background(), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _ := url.Parse(s.base)
+		httpOnly := true
+		if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "session", Value: token,
+			Domain: u.Hostname(), Path: "/", HTTPOnly: &httpOnly}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.open(t, tab, path, 200)
+	if quiz {
+		resp, err := chromedp.RunResponse(tab, chromedp.Click(`#a-q1-b`), chromedp.Click(`#a-q2-a`), chromedp.Click(`form.quiz button[type=submit]`))
+		if err != nil {
+			t.Fatalf("answering the quiz: %v", err)
+		}
+		if resp.Status != 200 {
+			t.Fatalf("submitting the quiz: status %d", resp.Status)
+		}
+		n, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("li.result").length`))
+		if err != nil || n != 2 {
+			t.Fatalf("result page lists %d questions (%v), want 2", n, err)
+		}
+	}
+	f := s.facts(t, tab)
+	if f.Lang != lang || f.BodyDirection != browserLanguage(t, lang).Dir {
+		t.Errorf("%s: lang %q, direction %q", path, f.Lang, f.BodyDirection)
+	}
+	res := s.axeRun(t, tab)
+	for _, v := range res.Violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("axe-core: serious or critical violations on %s:%s", path, axeReport(res.Violations))
+			break
+		}
+	}
+	if len(res.Violations) > 0 {
+		t.Logf("axe-core on %s:%s", path, axeReport(res.Violations))
+	}
+	if got := s.pageWidth(t, tab); got.ScrollWidth > 320 {
+		t.Errorf("%s is %d px wide on a 320 px phone; across an edge: %v", path, got.ScrollWidth, got.Straddling)
+	}
+	if dir := os.Getenv("SCREENSHOT_DIR"); dir != "" {
+		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, screenshot)
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
