@@ -72,10 +72,11 @@ func (s *Service) CourseStats(ctx context.Context, u *auth.User, lang string) ([
 // Curriculum is a learning path: courses to take in order, with a title and description per
 // language.
 type Curriculum struct {
-	Slug        string
-	Language    string // of Title and Description
-	Title       string
-	Description string
+	Slug                string
+	Language            string // of Title
+	Title               string
+	Description         string
+	DescriptionLanguage string // of Description: English when the reader's language has none
 	Courses     []Course // in order; unpublished ones are left out for learners
 }
 
@@ -218,7 +219,8 @@ func (s *Service) DeleteCurriculum(ctx context.Context, u *auth.User, slug strin
 
 // Curricula lists every curriculum in lang (English where it lacks lang), without courses.
 func (s *Service) Curricula(ctx context.Context, lang string) ([]Curriculum, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title), COALESCE(t.description, e.description)
+	rows, err := s.r.QueryContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title),
+		COALESCE(NULLIF(t.description, ''), e.description), CASE WHEN COALESCE(t.description, '') = '' THEN 'en' ELSE t.lang END
 		FROM curricula cu
 		JOIN curriculum_texts e ON e.curriculum_slug = cu.slug AND e.lang = 'en'
 		LEFT JOIN curriculum_texts t ON t.curriculum_slug = cu.slug AND t.lang = $1
@@ -230,7 +232,7 @@ func (s *Service) Curricula(ctx context.Context, lang string) ([]Curriculum, err
 	var out []Curriculum
 	for rows.Next() {
 		var c Curriculum
-		if err := rows.Scan(&c.Slug, &c.Language, &c.Title, &c.Description); err != nil {
+		if err := rows.Scan(&c.Slug, &c.Language, &c.Title, &c.Description, &c.DescriptionLanguage); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -242,11 +244,12 @@ func (s *Service) Curricula(ctx context.Context, lang string) ([]Curriculum, err
 // Unpublished courses are left out except for curriculum managers.
 func (s *Service) Curriculum(ctx context.Context, u *auth.User, slug, lang string) (*Curriculum, error) {
 	var c Curriculum
-	err := s.r.QueryRowContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title), COALESCE(t.description, e.description)
+	err := s.r.QueryRowContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title),
+		COALESCE(NULLIF(t.description, ''), e.description), CASE WHEN COALESCE(t.description, '') = '' THEN 'en' ELSE t.lang END
 		FROM curricula cu
 		JOIN curriculum_texts e ON e.curriculum_slug = cu.slug AND e.lang = 'en'
 		LEFT JOIN curriculum_texts t ON t.curriculum_slug = cu.slug AND t.lang = $2
-		WHERE cu.slug = $1`, slug, lang).Scan(&c.Slug, &c.Language, &c.Title, &c.Description)
+		WHERE cu.slug = $1`, slug, lang).Scan(&c.Slug, &c.Language, &c.Title, &c.Description, &c.DescriptionLanguage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
