@@ -76,8 +76,8 @@ type Curriculum struct {
 	Language            string // of Title
 	Title               string
 	Description         string
-	DescriptionLanguage string // of Description: English when the reader's language has none
-	Courses     []Course // in order; unpublished ones are left out for learners
+	DescriptionLanguage string   // of Description: English when the reader's language has none
+	Courses             []Course // in order; unpublished ones are left out for learners
 }
 
 // CurriculumInput is what a curriculum manager sends to create or change a curriculum.

@@ -366,3 +366,27 @@ func (s *Service) Lesson(ctx context.Context, courseSlug, lessonSlug, lang strin
 	}
 	return &l, err
 }
+
+// AllLessons returns every lesson of the course with its text in lang (English where a lesson is
+// not translated), in reading order, in one query: the offline download needs them all.
+func (s *Service) AllLessons(ctx context.Context, courseSlug, lang string) ([]Lesson, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT l.slug, l.module_slug, l.position, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title),
+		COALESCE(t.html, e.html), COALESCE(t.words, e.words)
+		FROM lessons l
+		JOIN lesson_texts e ON e.course_slug = l.course_slug AND e.lesson_slug = l.slug AND e.lang = 'en'
+		LEFT JOIN lesson_texts t ON t.course_slug = l.course_slug AND t.lesson_slug = l.slug AND t.lang = $2
+		WHERE l.course_slug = $1 ORDER BY l.position`, courseSlug, lang)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Lesson
+	for rows.Next() {
+		var l Lesson
+		if err := rows.Scan(&l.Slug, &l.Module, &l.Position, &l.Language, &l.Title, &l.HTML, &l.Words); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

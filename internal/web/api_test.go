@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -220,5 +221,34 @@ func TestResetTokensAreNotLogged(t *testing.T) {
 	get(t, app, "/en/password/reset/SECRETTOKEN123")
 	if strings.Contains(logs.String(), "SECRETTOKEN123") || !strings.Contains(logs.String(), "/en/password/reset/[redacted]") {
 		t.Errorf("log: %s", logs.String())
+	}
+}
+
+// Every page form refuses a request without its CSRF token, and a POST to a page that does not
+// exist is a 404, not a CSRF refusal.
+func TestEveryPageFormNeedsItsCSRFToken(t *testing.T) {
+	app := testApp(t)
+	params := regexp.MustCompile(`:[a-z]+`)
+	forms := 0
+	for _, r := range app.GetRoutes(true) {
+		if r.Method != http.MethodPost || !strings.HasPrefix(r.Path, "/:lang/") {
+			continue
+		}
+		forms++
+		path := strings.Replace(r.Path, ":lang", "en", 1)
+		path = params.ReplaceAllString(path, "x")
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader("name=x"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp, _ := do(t, app, req); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %s without a token: %d, want 403", r.Path, resp.StatusCode)
+		}
+	}
+	if forms < 10 {
+		t.Fatalf("only %d page forms found: the walk is broken", forms)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/en/no-such-form", strings.NewReader("x=1"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, _ := do(t, app, req); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST to an unknown page: %d, want 404 or 405", resp.StatusCode)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"capacityhub/internal/course"
 	"capacityhub/internal/web/templates"
 )
 
@@ -39,7 +40,6 @@ var offlineCSP = func() string {
 // downloadCourse serves the whole course in the reader's language as one HTML file to keep and
 // read offline; lessons not translated come in English with a notice. Quizzes are scored on the
 // server, so the file sends the reader to the course online for them.
-// NB: one query per lesson on top of the course's four; a course has a few dozen lessons at most.
 func (h *handler) downloadCourse(c *fiber.Ctx) error {
 	loc, err := h.pageLanguage(c)
 	if err != nil {
@@ -50,6 +50,14 @@ func (h *handler) downloadCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lessons, err := h.courses.AllLessons(ctx, slug, loc.Tag)
+	if err != nil {
+		return err
+	}
+	byModule := map[string][]course.Lesson{}
+	for _, l := range lessons {
+		byModule[l.Module] = append(byModule[l.Module], l)
+	}
 	view := templates.OfflineCourse{L: loc, Style: offlineStyle, CSP: offlineCSP, Title: d.Title, Summary: d.Summary,
 		Lang: d.Language, Minutes: d.EstimatedMinutes, OnlineURL: h.cfg.BaseURL.JoinPath(loc.Tag, "courses", slug).String(),
 		Downloaded: time.Now().UTC().Format(time.DateOnly)}
@@ -59,11 +67,7 @@ func (h *handler) downloadCourse(c *fiber.Ctx) error {
 			om.QuizTitle, om.QuizLang = m.Quiz.Title, m.Quiz.Language
 			om.QuizURL = view.OnlineURL + "/quizzes/" + m.Quiz.Slug
 		}
-		for _, ref := range m.Lessons {
-			l, err := h.courses.Lesson(ctx, slug, ref.Slug, loc.Tag)
-			if err != nil {
-				return err
-			}
+		for _, l := range byModule[m.Slug] {
 			om.Lessons = append(om.Lessons, templates.OfflineLesson{Anchor: "l-" + l.Slug, Title: l.Title, Lang: l.Language,
 				HTML: l.HTML, Fallback: l.Language != loc.Tag})
 		}

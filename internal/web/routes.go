@@ -4,7 +4,8 @@ import "github.com/gofiber/fiber/v2"
 
 // routes is the whole route table, one line a route. Fixed paths come before /:lang so that a
 // language can never shadow them. Paths no route serves answer 404 (405 for a known path with
-// another method) through handleError: problem+json under /api/, an HTML page elsewhere.
+// another method) through handleError: problem+json under /api/, an HTML page elsewhere. Every
+// page form (POST /:lang/…) starts with h.checkCSRF; a test walks the table to make sure.
 func (h *handler) routes(app *fiber.App) {
 	app.Get("/healthz", h.showHealth)
 	app.Get("/readyz", h.showReadiness)
@@ -40,40 +41,40 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/:lang", h.showHomePage)
 	app.Get("/:lang/courses", h.showCatalogPage)
 	app.Get("/:lang/courses/:slug", h.showCoursePage)
-	app.Post("/:lang/courses/:slug/enrollment", h.limitWrites, h.enroll)
+	app.Post("/:lang/courses/:slug/enrollment", h.checkCSRF, h.limitWrites, h.enroll)
 	app.Get("/:lang/courses/:slug/quizzes/:quiz", h.showQuizPage)
-	app.Post("/:lang/courses/:slug/quizzes/:quiz", h.limitWrites, h.submitQuiz)
+	app.Post("/:lang/courses/:slug/quizzes/:quiz", h.checkCSRF, h.limitWrites, h.submitQuiz)
 	app.Get("/:lang/courses/:slug/offline", h.downloadCourse) // NB: before /:lang/courses/:slug/:lesson, which would take it for a lesson
 	app.Get("/:lang/courses/:slug/:lesson", h.showLessonPage)
-	app.Post("/:lang/courses/:slug/:lesson/done", h.limitWrites, h.markLessonDone)
+	app.Post("/:lang/courses/:slug/:lesson/done", h.checkCSRF, h.limitWrites, h.markLessonDone)
 	app.Get("/:lang/curricula/:slug", h.showCurriculumPage)
 	app.Get("/:lang/certificates/:id/print", h.showPrintableCertificate)
 	app.Get("/:lang/questions", h.showComingSoon("questions", "nav.questions"))
 	app.Get("/:lang/forums", h.showComingSoon("forums", "nav.forums"))
 
 	app.Get("/:lang/register", h.showRegisterPage)
-	app.Post("/:lang/register", h.limitRegistration, h.register)
+	app.Post("/:lang/register", h.checkCSRF, h.limitRegistration, h.register)
 	app.Get("/:lang/login", h.showSignInPage)
-	app.Post("/:lang/login", h.signIn)
-	app.Post("/:lang/logout", h.signOut)
+	app.Post("/:lang/login", h.checkCSRF, h.signIn)
+	app.Post("/:lang/logout", h.checkCSRF, h.signOut)
 	app.Get("/:lang/password/forgot", h.showForgotPasswordPage)
-	app.Post("/:lang/password/forgot", h.requestPasswordReset)
+	app.Post("/:lang/password/forgot", h.checkCSRF, h.requestPasswordReset)
 	app.Get("/:lang/password/reset/:token", h.showResetPasswordPage)
-	app.Post("/:lang/password/reset/:token", h.resetPassword)
+	app.Post("/:lang/password/reset/:token", h.checkCSRF, h.resetPassword)
 	app.Get("/:lang/me", h.showMePage)
-	app.Post("/:lang/me", h.limitWrites, h.updateProfile)
-	app.Post("/:lang/me/password", h.limitWrites, h.limitPasswordChecks, h.changePassword)
+	app.Post("/:lang/me", h.checkCSRF, h.limitWrites, h.updateProfile)
+	app.Post("/:lang/me/password", h.checkCSRF, h.limitWrites, h.limitPasswordChecks, h.changePassword)
 
 	app.Get("/:lang/admin/users", h.showAdminUsersPage)
-	app.Post("/:lang/admin/users/:id/roles", h.limitWrites, h.setUserRoles)
-	app.Post("/:lang/admin/users/:id/disabled", h.limitWrites, h.setUserDisabled)
+	app.Post("/:lang/admin/users/:id/roles", h.checkCSRF, h.limitWrites, h.setUserRoles)
+	app.Post("/:lang/admin/users/:id/disabled", h.checkCSRF, h.limitWrites, h.setUserDisabled)
 	app.Get("/:lang/admin/audit", h.showAuditPage)
 	app.Get("/:lang/admin/courses", h.showAdminCoursesPage)
-	app.Post("/:lang/admin/courses/:slug/published", h.limitWrites, h.changeCoursePublication)
+	app.Post("/:lang/admin/courses/:slug/published", h.checkCSRF, h.limitWrites, h.changeCoursePublication)
 	app.Get("/:lang/admin/curricula", h.showAdminCurriculaPage)
 	app.Get("/:lang/admin/curricula/new", h.showNewCurriculumPage)
-	app.Post("/:lang/admin/curricula", h.limitWrites, h.createCurriculumFromForm)
+	app.Post("/:lang/admin/curricula", h.checkCSRF, h.limitWrites, h.createCurriculumFromForm)
 	app.Get("/:lang/admin/curricula/:slug/edit", h.showEditCurriculumPage)
-	app.Post("/:lang/admin/curricula/:slug", h.limitWrites, h.updateCurriculumFromForm)
-	app.Post("/:lang/admin/curricula/:slug/delete", h.limitWrites, h.deleteCurriculumFromForm)
+	app.Post("/:lang/admin/curricula/:slug", h.checkCSRF, h.limitWrites, h.updateCurriculumFromForm)
+	app.Post("/:lang/admin/curricula/:slug/delete", h.checkCSRF, h.limitWrites, h.deleteCurriculumFromForm)
 }

@@ -106,7 +106,6 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(etag.New())
 	app.Use(h.identify)
 	app.Use(h.limitAnonymousRequests)
-	app.Use(h.checkCSRF)
 	h.routes(app)
 	return app, nil
 }
