@@ -12,15 +12,15 @@ run: build
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/capacityhub
 
-# The browser test needs axe-core from npm (package-lock.json pins it) and Chromium; without them
-# it skips outside CI and fails in CI. PostgreSQL and Redis tests run when DATABASE_URL_TEST and
-# REDIS_URL are set.
-test: node_modules/axe-core/axe.min.js
+# The browser test needs axe-core from npm (.tools/package-lock.json pins it) and Chromium; without
+# them it skips outside CI and fails in CI. PostgreSQL and Redis tests run when DATABASE_URL_TEST
+# and REDIS_URL are set.
+test: .tools/node_modules/axe-core/axe.min.js
 	$(GO) test -race -count=1 -timeout 10m ./...
 
-node_modules/axe-core/axe.min.js: package-lock.json
+.tools/node_modules/axe-core/axe.min.js: .tools/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --no-audit --no-fund --loglevel=error || echo "npm ci failed: the browser test will skip"; \
+		npm ci --prefix .tools --no-audit --no-fund --loglevel=error || echo "npm ci failed: the browser test will skip"; \
 	else echo "npm not found: the browser test will skip"; fi
 
 lint:

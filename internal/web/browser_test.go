@@ -48,7 +48,7 @@ type browserSuite struct {
 // the language switcher works, axe-core finds no serious or critical WCAG 2.1 AA problem, and a
 // 320 px wide phone never has to scroll sideways. Set SCREENSHOT_DIR to keep screenshots.
 //
-// It needs /usr/bin/chromium (apt-get install chromium) and node_modules/axe-core (npm ci); without
+// It needs /usr/bin/chromium (apt-get install chromium) and .tools/node_modules/axe-core (npm ci); without
 // them it skips, or fails when CI=true.
 func TestBrowser(t *testing.T) {
 	chrome := browserFindChromium(t)
@@ -95,8 +95,8 @@ func browserFindChromium(t *testing.T) string {
 	return ""
 }
 
-// browserReadAxe returns the source of axe-core, which npm ci puts in node_modules at the
-// repository root (the directory of go.mod).
+// browserReadAxe returns the source of axe-core, which `npm ci --prefix .tools` puts in
+// .tools/node_modules below the repository root (the directory of go.mod).
 func browserReadAxe(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()
@@ -113,10 +113,10 @@ func browserReadAxe(t *testing.T) string {
 		}
 		dir = parent
 	}
-	path := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
+	path := filepath.Join(dir, ".tools", "node_modules", "axe-core", "axe.min.js")
 	src, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		browserMissing(t, "axe-core is not installed: %s is missing (run `npm ci` at the repository root)", path)
+		browserMissing(t, "axe-core is not installed: %s is missing (run `npm ci --prefix .tools`, or make test)", path)
 	}
 	if err != nil {
 		t.Fatal(err)
