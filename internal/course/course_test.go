@@ -294,6 +294,18 @@ func TestQuizScoringAndCompletion(t *testing.T) {
 				t.Errorf("%s: %+v %v; want score %d passed %v", tc.name, a, err, tc.score, tc.passed)
 			}
 		}
+		// A kept attempt can be shown again, to its learner only.
+		kept, err := e.s.SubmitAttempt(ctx, e.learner, "mini", "basics", "fr", map[string][]string{"q1": {"b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := e.s.AttemptResult(ctx, e.learner, "mini", "basics", kept.ID, "en")
+		if err != nil || again.Score != 50 || !again.Questions[0].Correct || again.Questions[1].Correct || again.Questions[0].Explanation != "Because b." {
+			t.Errorf("attempt shown again: %+v %v", again, err)
+		}
+		if _, err := e.s.AttemptResult(ctx, e.manager, "mini", "basics", kept.ID, "en"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("another user's attempt: %v, want ErrNotFound", err)
+		}
 		_, err = e.s.SubmitAttempt(ctx, e.learner, "mini", "basics", "en", map[string][]string{"q1": {"x"}, "q7": {"a"}})
 		var ve validate.Errors
 		if !errors.As(err, &ve) || len(ve) != 2 {

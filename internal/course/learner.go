@@ -215,6 +215,7 @@ func (s *Service) Quiz(ctx context.Context, u *auth.User, course, quiz, lang str
 
 // Attempt is a scored quiz attempt.
 type Attempt struct {
+	ID        string
 	Score     int // percent of questions answered right
 	Passed    bool
 	PassMark  int
@@ -256,6 +257,29 @@ func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz,
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	a := sq.score(answers, lang)
+	a.ID = db.NewID()
+	if _, err := s.Enroll(ctx, u, course); err != nil {
+		return nil, err
+	}
+	aj, _ := json.Marshal(answers)
+	passed := 0
+	if a.Passed {
+		passed = 1
+	}
+	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO quiz_attempts (id, user_id, course_slug, quiz_slug, score, passed, answers, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.ID, u.ID, course, quiz, a.Score, passed, string(aj), db.FormatTime(s.now())); err != nil {
+		return nil, err
+	}
+	if a.Progress, err = s.settle(ctx, u, course); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// score marks answers against the quiz, with the explanations in lang (or English). A question
+// is right when exactly its right choices are chosen; one left out is wrong.
+func (sq *storedQuiz) score(answers map[string][]string, lang string) *Attempt {
 	lang = pick(lang, func(l string) bool { _, ok := sq.texts[l]; return ok })
 	a := &Attempt{PassMark: sq.passMark}
 	right := 0
@@ -276,19 +300,34 @@ func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz,
 		a.Score = (right*100 + len(sq.keys)/2) / len(sq.keys)
 	}
 	a.Passed = a.Score >= sq.passMark
-	if _, err := s.Enroll(ctx, u, course); err != nil {
+	return a
+}
+
+// AttemptResult shows one of u's kept attempts again, marked against the quiz as it is now,
+// with u's progress in the course. Another learner's attempt is ErrNotFound.
+func (s *Service) AttemptResult(ctx context.Context, u *auth.User, course, quiz, id, lang string) (*Attempt, error) {
+	sq, err := s.loadQuiz(ctx, u, course, quiz)
+	if err != nil {
 		return nil, err
 	}
-	aj, _ := json.Marshal(answers)
-	passed := 0
-	if a.Passed {
-		passed = 1
+	var aj string
+	var score int
+	err = s.r.QueryRowContext(ctx, `SELECT answers, score FROM quiz_attempts
+		WHERE id = $1 AND user_id = $2 AND course_slug = $3 AND quiz_slug = $4`, id, u.ID, course, quiz).Scan(&aj, &score)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
 	}
-	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO quiz_attempts (id, user_id, course_slug, quiz_slug, score, passed, answers, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, db.NewID(), u.ID, course, quiz, a.Score, passed, string(aj), db.FormatTime(s.now())); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if a.Progress, err = s.settle(ctx, u, course); err != nil {
+	var answers map[string][]string
+	if err := json.Unmarshal([]byte(aj), &answers); err != nil {
+		return nil, err
+	}
+	a := sq.score(answers, lang)
+	a.ID = id
+	a.Score, a.Passed = score, score >= sq.passMark // as it was marked when submitted
+	if a.Progress, err = s.Progress(ctx, u, course); err != nil {
 		return nil, err
 	}
 	return a, nil

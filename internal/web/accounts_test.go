@@ -136,6 +136,15 @@ func (b *webClient) submit(page, action string, form url.Values) (*http.Response
 }
 
 // session is the value of the session cookie in the jar, "" when there is none.
+// submitAndFollow is submit, then the GET a 303 answer points to, as a browser does.
+func (b *webClient) submitAndFollow(page, action string, form url.Values) (*http.Response, string) {
+	resp, body := b.submit(page, action, form)
+	if resp.StatusCode != http.StatusSeeOther {
+		return resp, body
+	}
+	return b.get(resp.Header.Get("Location"))
+}
+
 func (b *webClient) session() string {
 	for _, name := range []string{"session", "__Host-session"} {
 		if c := b.cookies[name]; c != nil {

@@ -406,13 +406,13 @@ func TestQuizAttemptsFailAndPass(t *testing.T) {
 	s := newPageScene(t, db.SQLite)
 	quiz := "/en/courses/ai-basics/quizzes/basics"
 	// Half right is 50 %, under the pass mark of 70 %.
-	resp, body := s.browser.submit(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"a"}})
+	resp, body := s.browser.submitAndFollow(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"a"}})
 	wantPage(t, "failing attempt", resp, body, 200, []string{
 		pageText(t, "en", "quiz.result.failed"), pageText(t, "en", "quiz.result.score", map[string]any{"Score": "50%", "PassMark": "70%"}),
 		`<li class="result right">`, `<li class="result wrong">`, "EXPLAIN-Q1", "EXPLAIN-Q2",
 		pageText(t, "en", "quiz.result.right_answer") + ` <span>Predict faults · Detect anomalies</span>`,
 	}, pageText(t, "en", "quiz.result.passed_text"), "/certificates/")
-	resp, body = s.browser.submit(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"c", "a"}})
+	resp, body = s.browser.submitAndFollow(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"c", "a"}})
 	wantPage(t, "passing attempt", resp, body, 200, []string{
 		pageText(t, "en", "quiz.result.passed_text"), pageText(t, "en", "quiz.result.score", map[string]any{"Score": "100%", "PassMark": "70%"}),
 	}, `<li class="result wrong">`, "/certificates/")
@@ -422,7 +422,7 @@ func TestQuizAttemptsFailAndPass(t *testing.T) {
 		t.Error("the quiz page does not show the best score")
 	}
 	// A forged answer is refused with the form again; signed out, the form is not taken.
-	resp, body = s.browser.submit(quiz, quiz, url.Values{"answers.q9": {"a"}})
+	resp, body = s.browser.submitAndFollow(quiz, quiz, url.Values{"answers.q9": {"a"}})
 	wantPage(t, "forged answer", resp, body, 422, []string{pageText(t, "en", "quiz.error")})
 	anon := newWebClient(t, s.ts.app)
 	resp, _ = anon.post(quiz, url.Values{"answers.q1": {"b"}})
@@ -447,7 +447,7 @@ func TestCompletionIssuesOneVerifiableCertificate(t *testing.T) {
 			}
 		}
 		quiz := "/en/courses/ai-basics/quizzes/basics"
-		resp, body := s.browser.submit(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"a", "c"}})
+		resp, body := s.browser.submitAndFollow(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"a", "c"}})
 		wantPage(t, "completing attempt", resp, body, 200, []string{pageText(t, "en", "quiz.result.completed"), pageText(t, "en", "course.certificate.link")})
 		m := regexp.MustCompile(`href="/certificates/([A-Za-z0-9_-]+)"`).FindStringSubmatch(body)
 		if m == nil {
@@ -455,7 +455,7 @@ func TestCompletionIssuesOneVerifiableCertificate(t *testing.T) {
 		}
 		id := m[1]
 		// Passing again changes nothing: still one certificate, and no "just completed".
-		_, body = s.browser.submit(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"a", "c"}})
+		_, body = s.browser.submitAndFollow(quiz, quiz, url.Values{"answers.q1": {"b"}, "answers.q2": {"a", "c"}})
 		if strings.Contains(body, pageText(t, "en", "quiz.result.completed")) || !strings.Contains(body, `href="/certificates/`+id+`"`) {
 			t.Error("a second pass should link the same certificate without congratulating again")
 		}

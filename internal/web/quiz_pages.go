@@ -77,9 +77,36 @@ func (h *handler) submitQuiz(c *fiber.Ctx) error {
 		view.Error = loc.T("quiz.error")
 		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.QuizView(view))
 	}
+	// Post/redirect/get: reloading the result must not submit the attempt again.
+	to := "/" + loc.Tag + "/courses/" + view.Course.Slug + "/quizzes/" + view.Quiz.Slug + "/attempts/" + a.ID
+	if a.Progress != nil && a.Progress.Completed && !view.Progress.Completed {
+		to += "?completed=1"
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// showQuizResult shows a kept attempt: the score, each question right or wrong with its
+// explanation, and the course's completion when this attempt finished it.
+func (h *handler) showQuizResult(c *fiber.Ctx) error {
+	loc, err := h.pageLanguage(c)
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	view, err := h.quizView(c, loc, u)
+	if err != nil {
+		return err
+	}
+	a, err := h.courses.AttemptResult(c.UserContext(), u, view.Course.Slug, view.Quiz.Slug, c.Params("id"), loc.Tag)
+	if err != nil {
+		return err
+	}
 	res := templates.QuizResultPage{Page: view.Page, Course: view.Course, Quiz: view.Quiz, Attempt: a,
-		JustCompleted: a.Progress != nil && a.Progress.Completed && !view.Progress.Completed}
+		JustCompleted: c.Query("completed") == "1" && a.Progress.Completed}
 	res.Title = loc.T("quiz.result.heading") + " · " + view.Quiz.Title
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return render(c, templates.QuizResult(res))
 }

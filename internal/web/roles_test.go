@@ -27,6 +27,7 @@ import (
 type routeWho struct {
 	signedIn bool      // anonymous visitors are sent to sign in (pages) or answered 401 (API)
 	role     auth.Role // when set, only holders of this role (admins hold every role); others get 403
+	owned    bool      // the :id is something of one user's own: everyone else's answer is 404
 }
 
 var (
@@ -34,6 +35,7 @@ var (
 	forSignedIn = routeWho{signedIn: true}
 	forAdmins   = routeWho{signedIn: true, role: auth.RoleAdmin}
 	forManagers = routeWho{signedIn: true, role: auth.RoleCurriculumManager}
+	forOwner    = routeWho{signedIn: true, owned: true}
 )
 
 func (a routeWho) String() string {
@@ -106,13 +108,14 @@ var routeAccess = map[string]roleRule{
 	"POST /:lang/courses/:slug/quizzes/:quiz": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
 		return url.Values{"answers.q1": {"b"}, "answers.q2": {"a", "c"}}
 	}},
-	"GET /:lang/courses/:slug/:lesson":       {who: forAnyone},
-	"POST /:lang/courses/:slug/:lesson/done": {who: forSignedIn},
-	"GET /:lang/curricula/:slug":             {who: forAnyone},
-	"GET /certificates/:id":                  {who: forAnyone},
-	"GET /:lang/certificates/:id/print":      {who: forAnyone},
-	"GET /:lang/questions":                   {who: forAnyone},
-	"GET /:lang/forums":                      {who: forAnyone},
+	"GET /:lang/courses/:slug/quizzes/:quiz/attempts/:id": {who: forOwner}, // the fixture's :id is no one's attempt
+	"GET /:lang/courses/:slug/:lesson":                    {who: forAnyone},
+	"POST /:lang/courses/:slug/:lesson/done":              {who: forSignedIn},
+	"GET /:lang/curricula/:slug":                          {who: forAnyone},
+	"GET /certificates/:id":                               {who: forAnyone},
+	"GET /:lang/certificates/:id/print":                   {who: forAnyone},
+	"GET /:lang/questions":                                {who: forAnyone},
+	"GET /:lang/forums":                                   {who: forAnyone},
 
 	"GET /:lang/register": {who: forAnyone},
 	"POST /:lang/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
@@ -419,6 +422,9 @@ func checkAccess(t *testing.T, route string, who routeWho, id *roleIdentity, api
 		if status != http.StatusForbidden {
 			t.Errorf("%s: %d, want 403", where, status)
 		}
+	case who.owned && status == http.StatusNotFound:
+		// Not this identity's own: a 404, as the route promises (the owner's view is tested
+		// with the feature).
 	default:
 		if slices.Contains([]int{401, 403, 404, 429}, status) || status >= 500 {
 			t.Errorf("%s: %d, want it served: %.300s", where, status, body)

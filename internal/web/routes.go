@@ -44,6 +44,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/:lang/courses/:slug/enrollment", h.checkCSRF, h.limitWrites, h.enroll)
 	app.Get("/:lang/courses/:slug/quizzes/:quiz", h.showQuizPage)
 	app.Post("/:lang/courses/:slug/quizzes/:quiz", h.checkCSRF, h.limitWrites, h.submitQuiz)
+	app.Get("/:lang/courses/:slug/quizzes/:quiz/attempts/:id", h.showQuizResult)
 	app.Get("/:lang/courses/:slug/offline", h.downloadCourse) // NB: before /:lang/courses/:slug/:lesson, which would take it for a lesson
 	app.Get("/:lang/courses/:slug/:lesson", h.showLessonPage)
 	app.Post("/:lang/courses/:slug/:lesson/done", h.checkCSRF, h.limitWrites, h.markLessonDone)
