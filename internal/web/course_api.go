@@ -219,6 +219,7 @@ type attemptRequest struct {
 
 // attemptJSON is a scored attempt; the right choices and explanations are shown only now.
 type attemptJSON struct {
+	ID        string               `json:"id"`
 	Score     int                  `json:"score"`
 	Passed    bool                 `json:"passed"`
 	PassMark  int                  `json:"pass_mark"`
@@ -235,7 +236,7 @@ type questionResultJSON struct {
 }
 
 func toAttemptJSON(a *course.Attempt) attemptJSON {
-	out := attemptJSON{Score: a.Score, Passed: a.Passed, PassMark: a.PassMark, Progress: toProgressJSON(a.Progress),
+	out := attemptJSON{ID: a.ID, Score: a.Score, Passed: a.Passed, PassMark: a.PassMark, Progress: toProgressJSON(a.Progress),
 		Questions: make([]questionResultJSON, 0, len(a.Questions))}
 	for _, q := range a.Questions {
 		chosen := q.Chosen
