@@ -169,10 +169,15 @@ func insertQuiz(ctx context.Context, tx *sql.Tx, course string, position int, m 
 			texts[lang] = lt
 		}
 	}
+	titles := map[string]string{}
+	for lang, t := range texts {
+		titles[lang] = t.Title
+	}
 	kj, _ := json.Marshal(keys)
 	tj, _ := json.Marshal(texts)
-	_, err := tx.ExecContext(ctx, "INSERT INTO quizzes (course_slug, slug, position, pass_mark, questions, texts) VALUES ($1, $2, $3, $4, $5, $6)",
-		course, m.Slug, position, m.Quiz.PassMark, string(kj), string(tj))
+	nj, _ := json.Marshal(titles)
+	_, err := tx.ExecContext(ctx, "INSERT INTO quizzes (course_slug, slug, position, pass_mark, questions, texts, titles) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		course, m.Slug, position, m.Quiz.PassMark, string(kj), string(tj), string(nj))
 	return err
 }
 

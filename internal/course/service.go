@@ -308,7 +308,9 @@ func (s *Service) Course(ctx context.Context, u *auth.User, slug, lang string) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.r.QueryContext(ctx, "SELECT slug, pass_mark, texts FROM quizzes WHERE course_slug = $1 ORDER BY position", slug)
+	// NB: the titles column, not texts: a course page must not parse every question of every
+	// quiz in every language (that was half of a lesson page's time).
+	rows, err = s.r.QueryContext(ctx, "SELECT slug, pass_mark, titles FROM quizzes WHERE course_slug = $1 ORDER BY position", slug)
 	if err != nil {
 		return nil, err
 	}
@@ -319,10 +321,10 @@ func (s *Service) Course(ctx context.Context, u *auth.User, slug, lang string) (
 		if err := rows.Scan(&q.Slug, &q.PassMark, &tj); err != nil {
 			return nil, err
 		}
-		var texts map[string]quizLanguageTexts
-		_ = json.Unmarshal([]byte(tj), &texts)
-		q.Language = pick(lang, func(l string) bool { _, ok := texts[l]; return ok })
-		q.Title = texts[q.Language].Title
+		var titles map[string]string
+		_ = json.Unmarshal([]byte(tj), &titles)
+		q.Language = pick(lang, func(l string) bool { _, ok := titles[l]; return ok })
+		q.Title = titles[q.Language]
 		if i, ok := index[q.Slug]; ok {
 			// The quiz's title comes with the module's texts, which may be translated before the
 			// questions are.
