@@ -63,6 +63,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 
+	if args[0] == "content" && len(args) >= 2 && args[1] == "check" && len(args) <= 3 {
+		// Checking sources needs no database, key or any other setting: it must run anywhere,
+		// and write nothing (config.Load would create a secret key file).
+		dir := strings.TrimSpace(getenv("CONTENT_DIR"))
+		if dir == "" {
+			dir = "content"
+		}
+		return checkContent(dir, args[2:], stdout, stderr)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return fail(stderr, err)
@@ -192,22 +201,10 @@ func contentCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, v
 	if len(args) == 1 {
 		dir = args[0]
 	}
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		fmt.Fprintf(stderr, "capacityhub: %s is not a folder of course sources\n", dir)
+	sources, ok := loadContent(dir, stdout, stderr)
+	if !ok {
+		fmt.Fprintf(stderr, "capacityhub: nothing imported\n")
 		return 1
-	}
-	sources, problems := course.LoadAll(os.DirFS(dir))
-	for _, p := range problems {
-		p.File = filepath.Join(dir, p.File)
-		fmt.Fprintln(stdout, p.String())
-	}
-	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "capacityhub: %d problems in %s; nothing imported\n", len(problems), dir)
-		return 1
-	}
-	if verb == "check" {
-		fmt.Fprintf(stdout, "%d courses, no problems\n", len(sources))
-		return 0
 	}
 	d, err := app.OpenDatabase(ctx, cfg)
 	if err != nil {
@@ -220,4 +217,36 @@ func contentCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, v
 	}
 	fmt.Fprintf(stdout, "imported from %s: %d added, %d updated, %d unchanged\n", dir, len(rep.Added), len(rep.Updated), len(rep.Unchanged))
 	return 0
+}
+
+// checkContent is `capacityhub content check [DIR]`.
+func checkContent(dir string, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	sources, ok := loadContent(dir, stdout, stderr)
+	if !ok {
+		return 1
+	}
+	fmt.Fprintf(stdout, "%d courses, no problems\n", len(sources))
+	return 0
+}
+
+// loadContent reads and checks the course sources in dir, printing each problem as
+// file:line: message; ok is false when there is any.
+func loadContent(dir string, stdout, stderr io.Writer) ([]course.Source, bool) {
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "capacityhub: %s is not a folder of course sources\n", dir)
+		return nil, false
+	}
+	sources, problems := course.LoadAll(os.DirFS(dir))
+	for _, p := range problems {
+		p.File = filepath.Join(dir, p.File)
+		fmt.Fprintln(stdout, p.String())
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "capacityhub: %d problems in %s\n", len(problems), dir)
+		return nil, false
+	}
+	return sources, true
 }

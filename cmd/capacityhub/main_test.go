@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,4 +63,48 @@ func TestMigrate(t *testing.T) {
 			t.Fatalf("migrate: exit %d, out %q, err %q", code, out, errOut)
 		}
 	}
+}
+
+// content check reads nothing but the sources and writes nothing; each problem is file:line:
+// message, and any problem is exit 1.
+func TestContentCheck(t *testing.T) {
+	src := mustAbs(t, "../../content")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, _ := runCmd(t, nil, "content", "check", src)
+	if code != 0 || !strings.Contains(out, "3 courses, no problems") {
+		t.Fatalf("shipped content: exit %d, %q", code, out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("content check wrote %v into the current folder", entries)
+	}
+	bad := filepath.Join(dir, "bad", "c1")
+	if err := os.MkdirAll(filepath.Join(bad, "en"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(bad, "course.toml"), []byte("level = \"easy\"\nestimated_minutes = 10\n"), 0o644)
+	code, out, _ = runCmd(t, nil, "content", "check", filepath.Join(dir, "bad"))
+	if code != 1 || !strings.Contains(out, filepath.Join(bad, "course.toml")+":1: level") {
+		t.Errorf("bad content: exit %d, %q", code, out)
+	}
+}
+
+// content import is idempotent.
+func TestContentImport(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "ch.db")}
+	src := mustAbs(t, "../../content")
+	for _, want := range []string{"3 added, 0 updated, 0 unchanged", "0 added, 0 updated, 3 unchanged"} {
+		if code, out, errOut := runCmd(t, env, "content", "import", src); code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("import: exit %d, %q, %q; want %q", code, out, errOut, want)
+		}
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }

@@ -133,6 +133,14 @@ func TestCheckReportsProblemsWithPlaces(t *testing.T) {
 		{"reserved lesson slug", func(f fstest.MapFS) {
 			f["mini/course.toml"].Data = []byte(strings.Replace(string(f["mini/course.toml"].Data), `lessons = ["three"]`, `lessons = ["offline"]`, 1))
 		}, "mini/course.toml", 25, "reserved"},
+		{"translated quiz without a title", func(f fstest.MapFS) {
+			f["mini/fr/basics/quiz.toml"] = &fstest.MapFile{Data: f["mini/en/basics/quiz.toml"].Data}
+			f["mini/fr/course.toml"].Data = []byte(strings.Replace(string(f["mini/fr/course.toml"].Data), "quiz_title = \"Quiz des bases\"\n", "", 1))
+		}, "mini/fr/course.toml", 1, "quiz_title"},
+		{"quiz without questions", func(f fstest.MapFS) {
+			st := string(f["mini/course.toml"].Data)
+			f["mini/course.toml"].Data = []byte(st[:strings.Index(st, "[[modules.quiz.questions]]")] + "[[modules]]\nslug = \"more\"\nlessons = [\"three\"]\n")
+		}, "mini/course.toml", 10, "no questions"},
 		{"stray file", func(f fstest.MapFS) { f["mini/en/basics/old.md"] = &fstest.MapFile{Data: []byte("# Old\n\nx")} }, "mini/en/basics/old.md", 0, "not part of the course"},
 		{"image", func(f fstest.MapFS) {
 			f["mini/en/more/three.md"] = &fstest.MapFile{Data: []byte("# T\n\ntext\n![x](http://example.org/a.png)\n")}
@@ -419,6 +427,12 @@ func TestCurricula(t *testing.T) {
 			}
 		}
 		// No French description: the English one shows, marked as English.
+		lone := CurriculumInput{Slug: "p2", Title: map[string]string{"en": "P2"}, Description: map[string]string{"ar": "وصف"}, Courses: []string{"mini"}}
+		if err := e.s.SaveCurriculum(ctx, e.manager, lone, true); !errors.As(err, &ve) {
+			t.Errorf("a description without its title was accepted: %v", err)
+		} else if _, ok := ve.For("title.ar"); !ok {
+			t.Errorf("want an error on title.ar: %v", ve)
+		}
 		c, err := e.s.Curriculum(ctx, e.learner, "path", "fr")
 		if err != nil || c.Title != "Parcours" || c.Description != "Two courses." || c.DescriptionLanguage != "en" || len(c.Courses) != 2 || c.Courses[0].Slug != "next" {
 			t.Fatalf("curriculum: %+v %v", c, err)

@@ -373,13 +373,15 @@ type Enrollment struct {
 	CertificateID    string
 }
 
-// Enrollments lists u's courses with progress, in one query.
+// Enrollments lists u's courses with progress, in one query. An unpublished course is left out,
+// as everywhere else for learners (its certificate stays valid at its public address).
 func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([]Enrollment, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+courseColumns+`, en.completed_at, COALESCE(ce.id, ''),
 		(SELECT COUNT(*) FROM lesson_completions lc JOIN lessons l ON l.course_slug = lc.course_slug AND l.slug = lc.lesson_slug
 			WHERE lc.user_id = en.user_id AND lc.course_slug = c.slug)`+courseFrom+`
 		JOIN enrollments en ON en.course_slug = c.slug AND en.user_id = $2
 		LEFT JOIN certificates ce ON ce.course_slug = c.slug AND ce.user_id = $2
+		WHERE 1 = 1`+visible(u)+`
 		ORDER BY en.enrolled_at DESC`, lang, u.ID)
 	if err != nil {
 		return nil, err

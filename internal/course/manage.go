@@ -91,9 +91,10 @@ type CurriculumInput struct {
 const (
 	maxCurriculumTitle       = 200
 	maxCurriculumDescription = 4000
+	maxCurriculumCourses     = 100
 )
 
-func (s *Service) checkCurriculum(ctx context.Context, in *CurriculumInput) error {
+func (s *Service) checkCurriculum(ctx context.Context, manager *auth.User, in *CurriculumInput) error {
 	var errs validate.Errors
 	if !slugPattern.MatchString(in.Slug) || len(in.Slug) > 100 {
 		errs.Add("slug", "course.slug.invalid", nil)
@@ -109,25 +110,37 @@ func (s *Service) checkCurriculum(ctx context.Context, in *CurriculumInput) erro
 		}
 	}
 	for lang, d := range in.Description {
-		if !isLanguage(lang) {
+		switch {
+		case !isLanguage(lang):
 			errs.Add("description."+lang, "course.language.invalid", nil)
-		} else if len([]rune(d)) > maxCurriculumDescription {
+		case len([]rune(d)) > maxCurriculumDescription:
 			errs.Add("description."+lang, "field.too_long", map[string]any{"Max": maxCurriculumDescription})
+		case strings.TrimSpace(d) != "" && strings.TrimSpace(in.Title[lang]) == "":
+			// A description is kept with its title; alone it would be lost.
+			errs.Add("title."+lang, "field.required", nil)
 		}
 	}
-	if len(in.Courses) == 0 {
+	switch {
+	case len(in.Courses) == 0:
 		errs.Add("courses", "field.required", nil)
-	}
-	seen := map[string]bool{}
-	for _, c := range in.Courses {
-		var one int
-		err := s.r.QueryRowContext(ctx, "SELECT 1 FROM courses WHERE slug = $1", c).Scan(&one)
-		if seen[c] || errors.Is(err, sql.ErrNoRows) {
-			errs.Add("courses", "course.curriculum.unknown_course", map[string]any{"Slug": c})
-		} else if err != nil {
+	case len(in.Courses) > maxCurriculumCourses:
+		errs.Add("courses", "course.curriculum.too_many", map[string]any{"Max": maxCurriculumCourses})
+	default:
+		found, err := s.CoursesBySlug(ctx, manager, SourceLanguage, in.Courses)
+		if err != nil {
 			return err
 		}
-		seen[c] = true
+		known := map[string]bool{}
+		for _, c := range found {
+			known[c.Slug] = true
+		}
+		seen := map[string]bool{}
+		for _, c := range in.Courses {
+			if !known[c] || seen[c] {
+				errs.Add("courses", "course.curriculum.unknown_course", map[string]any{"Slug": c})
+			}
+			seen[c] = true
+		}
 	}
 	return errs.Err()
 }
@@ -147,7 +160,7 @@ func (s *Service) SaveCurriculum(ctx context.Context, u *auth.User, in Curriculu
 	if !canManage(u) {
 		return ErrForbidden
 	}
-	if err := s.checkCurriculum(ctx, &in); err != nil {
+	if err := s.checkCurriculum(ctx, u, &in); err != nil {
 		return err
 	}
 	now := db.FormatTime(s.now())

@@ -193,16 +193,20 @@ func (r *reader) decode(file string, b []byte, v any) bool {
 }
 
 // lineOf is the first line of b that mentions needle, for pointing at a problem; 1 when none does.
-func lineOf(b []byte, needle string) int {
+func lineOf(b []byte, needle string) int { return lineAfter(b, 1, needle) }
+
+// lineAfter is the first line from line from on that mentions needle, or from when none does:
+// question ids repeat from module to module, so a question is looked for below its module.
+func lineAfter(b []byte, from int, needle string) int {
 	if needle == "" {
-		return 1
+		return from
 	}
 	for i, line := range bytes.Split(b, []byte("\n")) {
-		if bytes.Contains(line, []byte(needle)) {
+		if i+1 >= from && bytes.Contains(line, []byte(needle)) {
 			return i + 1
 		}
 	}
-	return 1
+	return from
 }
 
 // LoadAll reads every course folder in fsys (folders whose names start with "_" or "." are
@@ -320,6 +324,14 @@ func Load(fsys fs.FS, dir string) (Source, []Problem) {
 		}
 		if m.Quiz != nil {
 			ms.Quiz = r.readQuiz(dir, m.Slug, s.Languages, m.Quiz)
+			for _, lang := range s.Languages {
+				if len(ms.Quiz.Questions) == 0 {
+					break
+				}
+				if _, translated := ms.Quiz.Questions[0].Text[lang]; translated && ms.QuizTitle[lang] == "" && lang != SourceLanguage {
+					r.add(path.Join(dir, lang, "course.toml"), 1, "module %q: its quiz is translated but has no quiz_title here", m.Slug)
+				}
+			}
 		}
 		s.Modules = append(s.Modules, ms)
 	}
@@ -371,44 +383,44 @@ func (r *reader) checkStructure(file string, b []byte, st *structureFile) {
 			lessons[l] = true
 		}
 		if m.Quiz != nil {
-			r.checkQuizStructure(file, b, m.Slug, m.Quiz)
+			r.checkQuizStructure(file, b, line, m.Slug, m.Quiz)
 		}
 	}
 }
 
-func (r *reader) checkQuizStructure(file string, b []byte, module string, q *quizStructure) {
+func (r *reader) checkQuizStructure(file string, b []byte, moduleLine int, module string, q *quizStructure) {
 	if q.PassMark == 0 {
 		q.PassMark = DefaultPassMark
 	}
 	if q.PassMark < 1 || q.PassMark > 100 {
-		r.add(file, lineOf(b, "pass_mark"), "quiz of module %q: pass_mark must be between 1 and 100", module)
+		r.add(file, lineAfter(b, moduleLine, "pass_mark"), "quiz of module %q: pass_mark must be between 1 and 100", module)
 	}
 	if len(q.Questions) == 0 {
-		r.add(file, lineOf(b, "[modules.quiz]"), "quiz of module %q has no questions", module)
+		r.add(file, lineAfter(b, moduleLine, "[modules.quiz]"), "quiz of module %q has no questions", module)
 	}
 	ids := map[string]bool{}
 	for _, qs := range q.Questions {
-		line := lineOf(b, `id = "`+qs.ID+`"`)
+		line := lineAfter(b, moduleLine, `id = "`+qs.ID+`"`)
 		if qs.ID == "" || ids[qs.ID] {
 			r.add(file, line, "quiz of module %q: question id %q is empty or repeated", module, qs.ID)
 		}
 		ids[qs.ID] = true
 		if len(qs.Choices) < 2 {
-			r.add(file, line, "question %q needs at least two choices", qs.ID)
+			r.add(file, line, "module %q, question %q needs at least two choices", module, qs.ID)
 		}
 		seen := map[string]bool{}
 		for _, c := range qs.Choices {
 			if c == "" || seen[c] {
-				r.add(file, line, "question %q: choice id %q is empty or repeated", qs.ID, c)
+				r.add(file, line, "module %q, question %q: choice id %q is empty or repeated", module, qs.ID, c)
 			}
 			seen[c] = true
 		}
 		if len(qs.Correct) == 0 {
-			r.add(file, line, "question %q has no correct choice", qs.ID)
+			r.add(file, line, "module %q, question %q has no correct choice", module, qs.ID)
 		}
 		for _, c := range qs.Correct {
 			if !seen[c] {
-				r.add(file, line, "question %q: correct choice %q is not among its choices", qs.ID, c)
+				r.add(file, line, "module %q, question %q: correct choice %q is not among its choices", module, qs.ID, c)
 			}
 		}
 	}

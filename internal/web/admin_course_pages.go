@@ -64,7 +64,14 @@ func (h *handler) changeCoursePublication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	published := c.FormValue("published") == "true"
+	var published bool
+	switch c.FormValue("published") {
+	case "true":
+		published = true
+	case "false":
+	default:
+		return fiber.NewError(fiber.StatusBadRequest, "published must be true or false")
+	}
 	if err := h.courses.SetPublished(c.UserContext(), u, c.Params("slug"), published); err != nil {
 		return err
 	}

@@ -609,6 +609,11 @@ func (h *handler) updateCurriculum(c *fiber.Ctx) error {
 	}
 	merge(in.Title, patch.Title)
 	merge(in.Description, patch.Description)
+	for lang := range in.Description {
+		if _, kept := in.Title[lang]; !kept && patch.Description[lang] == nil {
+			delete(in.Description, lang) // a language whose title goes takes its description along
+		}
+	}
 	if patch.Courses != nil {
 		in.Courses = *patch.Courses
 	}
