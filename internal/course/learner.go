@@ -391,13 +391,10 @@ func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([
 	for rows.Next() {
 		var e Enrollment
 		var completed sql.NullString
-		var tags, prereq, langs string
-		var published int
-		if err := rows.Scan(&e.Slug, &e.Level, &e.EstimatedMinutes, &tags, &prereq, &langs, &published, &e.LessonCount,
-			&e.Language, &e.Title, &e.Summary, &completed, &e.CertificateID, &e.CompletedLessons); err != nil {
+		var err error
+		if e.Course, err = scanCourse(rows, &completed, &e.CertificateID, &e.CompletedLessons); err != nil {
 			return nil, err
 		}
-		e.Tags, e.Prerequisites, e.Languages, e.Published = splitList(tags), splitList(prereq), splitList(langs), published != 0
 		if completed.Valid {
 			t, _ := db.ParseTime(completed.String)
 			e.CompletedAt = &t

@@ -57,13 +57,10 @@ func (s *Service) CourseStats(ctx context.Context, u *auth.User, lang string) ([
 	var out []Stats
 	for rows.Next() {
 		var st Stats
-		var tags, prereq, langs string
-		var published int
-		if err := rows.Scan(&st.Slug, &st.Level, &st.EstimatedMinutes, &tags, &prereq, &langs, &published, &st.LessonCount,
-			&st.Language, &st.Title, &st.Summary, &st.Enrollments, &st.Completions); err != nil {
+		var err error
+		if st.Course, err = scanCourse(rows, &st.Enrollments, &st.Completions); err != nil {
 			return nil, err
 		}
-		st.Tags, st.Prerequisites, st.Languages, st.Published = splitList(tags), splitList(prereq), splitList(langs), published != 0
 		out = append(out, st)
 	}
 	return out, rows.Err()

@@ -98,12 +98,13 @@ const courseFrom = ` FROM courses c
 	JOIN course_texts e ON e.course_slug = c.slug AND e.lang = 'en'
 	LEFT JOIN course_texts t ON t.course_slug = c.slug AND t.lang = $1`
 
-func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
+// scanCourse reads a row of courseColumns, followed by the extra columns a query adds.
+func scanCourse(row interface{ Scan(...any) error }, extra ...any) (Course, error) {
 	var c Course
 	var tags, prereq, langs string
 	var published int
-	err := row.Scan(&c.Slug, &c.Level, &c.EstimatedMinutes, &tags, &prereq, &langs, &published, &c.LessonCount,
-		&c.Language, &c.Title, &c.Summary)
+	err := row.Scan(append([]any{&c.Slug, &c.Level, &c.EstimatedMinutes, &tags, &prereq, &langs, &published, &c.LessonCount,
+		&c.Language, &c.Title, &c.Summary}, extra...)...)
 	c.Tags, c.Prerequisites, c.Languages, c.Published = splitList(tags), splitList(prereq), splitList(langs), published != 0
 	return c, err
 }

@@ -12,11 +12,7 @@ import (
 const adminPageSize = 25
 
 func (h *handler) showAdminUsersPage(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -42,11 +38,7 @@ func (h *handler) showAdminUsersPage(c *fiber.Ctx) error {
 }
 
 func (h *handler) setUserRoles(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -61,11 +53,7 @@ func (h *handler) setUserRoles(c *fiber.Ctx) error {
 }
 
 func (h *handler) setUserDisabled(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -76,11 +64,7 @@ func (h *handler) setUserDisabled(c *fiber.Ctx) error {
 }
 
 func (h *handler) showAuditPage(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}

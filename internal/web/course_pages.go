@@ -105,11 +105,7 @@ func (h *handler) showCoursePage(c *fiber.Ctx) error {
 
 // enroll enrols the reader in the course; enrolling twice is harmless.
 func (h *handler) enroll(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -184,11 +180,7 @@ func (h *handler) lessonView(c *fiber.Ctx, loc *i18n.Localizer, d *course.Detail
 // markLessonDone marks the lesson done (the "mark as done" button), enrolling the reader when needed; when
 // that finishes the course the certificate is issued.
 func (h *handler) markLessonDone(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}

@@ -27,11 +27,7 @@ var doneMessages = map[string]string{
 }
 
 func (h *handler) showMePage(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -44,11 +40,7 @@ func (h *handler) showMePage(c *fiber.Ctx) error {
 }
 
 func (h *handler) updateProfile(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -71,11 +63,7 @@ func (h *handler) updateProfile(c *fiber.Ctx) error {
 }
 
 func (h *handler) changePassword(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}

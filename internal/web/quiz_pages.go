@@ -51,11 +51,7 @@ func (h *handler) quizView(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User) (tem
 // submitQuiz scores an attempt on the server and shows the result. The attempt is kept; when it
 // passes the last quiz the course needed, the course is completed and the certificate issued.
 func (h *handler) submitQuiz(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}
@@ -88,11 +84,7 @@ func (h *handler) submitQuiz(c *fiber.Ctx) error {
 // showQuizResult shows a kept attempt: the score, each question right or wrong with its
 // explanation, and the course's completion when this attempt finished it.
 func (h *handler) showQuizResult(c *fiber.Ctx) error {
-	loc, err := h.pageLanguage(c)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(c)
+	loc, u, err := h.pageUser(c)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
+	"capacityhub/internal/i18n"
 )
 
 // Locals keys for who is asking.
@@ -107,4 +108,15 @@ func requireUser(c *fiber.Ctx) (*auth.User, error) {
 		return u, nil
 	}
 	return nil, auth.ErrUnauthenticated
+}
+
+// pageUser is the start of every page for signed-in readers: the page's language, and the user
+// (or the error that sends a visitor to sign in).
+func (h *handler) pageUser(c *fiber.Ctx) (*i18n.Localizer, *auth.User, error) {
+	loc, err := h.pageLanguage(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := requireUser(c)
+	return loc, u, err
 }
