@@ -674,3 +674,21 @@ func TestLessonPageWeight(t *testing.T) {
 	}
 	t.Logf("heaviest lesson page: %d bytes compressed", heaviest)
 }
+
+// A certificate's date reads as the reader's language writes dates.
+func TestCertificateDateInTheReadersLanguage(t *testing.T) {
+	s := newPageScene(t, db.SQLite)
+	if _, err := s.ts.db.W.Exec(`INSERT INTO certificates (id, user_id, course_slug, name, issued_at)
+		VALUES ('cert-date-test', $1, 'ai-basics', 'Amina Diallo', '2026-03-14T09:00:00.000000Z')`, s.learner.ID); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{
+		"en": "14 March 2026", "fr": "le 14 mars 2026", "es": "14 de marzo de 2026",
+		"ru": "14 марта 2026 г.", "ar": "14 آذار/مارس 2026", "zh": "2026年3月14日",
+	} {
+		resp, body := get(t, s.ts.app, "/certificates/cert-date-test?lang="+lang)
+		if resp.StatusCode != 200 || !strings.Contains(body, `<time datetime="2026-03-14">`+html.EscapeString(want)+`</time>`) {
+			t.Errorf("%s: status %d, no date %q", lang, resp.StatusCode, want)
+		}
+	}
+}

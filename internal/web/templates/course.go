@@ -229,8 +229,13 @@ func attempted(pr *course.Progress, quiz string) bool {
 	return ok
 }
 
-// date shows a day as ISO 8601 (2026-03-14): unambiguous in every language and script.
-func (p Page) date(t time.Time) string { return t.UTC().Format("2006-01-02") }
+// date shows a day as readers of the page's language write it: "14 March 2026", "14 de marzo de
+// 2026", "2026年3月14日"; the <time> element around it carries the ISO date for machines.
+func (p Page) date(t time.Time) string {
+	t = t.UTC()
+	return p.L.Tf("date.long", map[string]any{"Day": t.Day(), "Month": p.L.T("date.month." + strconv.Itoa(int(t.Month()))),
+		"MonthNumber": int(t.Month()), "Year": t.Year()})
+}
 
 // partlyEnglish tells whether some module, lesson or quiz of a course written in lang is not yet
 // translated into it, so that the course page can say why some titles are in English.
