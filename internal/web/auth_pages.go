@@ -89,7 +89,7 @@ func (h *handler) registerPage(c *fiber.Ctx, loc *i18n.Localizer, in registerReq
 			Fields: []templates.Field{
 				{Name: "name", Label: loc.T("auth.field.name"), Type: "text", Value: in.Name, Autocomplete: "name", Required: true, MaxLength: 100, Error: fieldError(loc, errs, "name")},
 				{Name: "email", Label: loc.T("auth.field.email"), Type: "email", Value: in.Email, Autocomplete: "email", Required: true, Error: fieldError(loc, errs, "email")},
-				{Name: "password", Label: loc.T("auth.field.password"), Type: "password", Autocomplete: "new-password", Required: true, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, errs, "password")},
+				{Name: "password", Label: loc.T("auth.field.password"), Type: "password", Autocomplete: "new-password", Required: true, MinLength: 8, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, errs, "password")},
 				{Name: "country", Label: loc.T("auth.field.country"), Type: "select", Value: strings.ToUpper(in.Country), Autocomplete: "country", Required: true, Options: h.countryOptions[loc.Tag], Error: fieldError(loc, errs, "country")},
 				{Name: "organization", Label: optional(loc, loc.T("auth.field.organization")), Type: "text", Value: in.Organization, Autocomplete: "organization", MaxLength: 200, Error: fieldError(loc, errs, "organization")},
 				{Name: "organization_type", Label: optional(loc, loc.T("auth.field.organization_type")), Type: "select", Value: in.OrganizationType, Options: orgTypes, Error: fieldError(loc, errs, "organization_type")},
@@ -297,7 +297,7 @@ func (h *handler) resetPage(c *fiber.Ctx, loc *i18n.Localizer, errs validate.Err
 			Submit: loc.T("auth.reset.submit"),
 			Error:  formErr,
 			Fields: []templates.Field{{Name: "password", Label: loc.T("auth.field.new_password"), Type: "password",
-				Autocomplete: "new-password", Required: true, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, errs, "password")}},
+				Autocomplete: "new-password", Required: true, MinLength: 8, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, errs, "password")}},
 		},
 		Links: []templates.Link{{Href: "/" + loc.Tag + "/login", Text: loc.T("auth.back_to_signin")}},
 	}

@@ -55,7 +55,7 @@ func (h *handler) showCatalogPage(c *fiber.Ctx) error {
 	view := templates.CatalogPage{Page: h.page(c, loc, path, loc.T("nav.courses")+" · "+loc.T("site.name"), "courses"),
 		Filter: f, Courses: courses, Curricula: curricula, Languages: languageOptions()}
 	for _, t := range tags {
-		view.Tags = append(view.Tags, templates.Option{Value: t, Label: t})
+		view.Tags = append(view.Tags, templates.Option{Value: t, Label: tagName(loc, t)})
 	}
 	for _, l := range course.Levels {
 		view.Levels = append(view.Levels, templates.Option{Value: l, Label: loc.T("course.level." + l)})
@@ -193,10 +193,21 @@ func (h *handler) markLessonDone(c *fiber.Ctx) error {
 	if p.Completed {
 		done = "completed"
 	}
-	return c.Redirect("/"+loc.Tag+"/courses/"+url.PathEscape(slug)+"/"+url.PathEscape(lesson)+"?done="+done, fiber.StatusSeeOther)
+	// NB: the fragment brings the reader (and keyboard focus) back to where they pressed the
+	// button, beside the link to the next lesson, not to the top of the page.
+	return c.Redirect("/"+loc.Tag+"/courses/"+url.PathEscape(slug)+"/"+url.PathEscape(lesson)+"?done="+done+"#lesson-done", fiber.StatusSeeOther)
 }
 
 // signInURL is the sign-in form that brings the reader back to path (in loc's language) after.
 func signInURL(loc *i18n.Localizer, path string) string {
 	return "/" + loc.Tag + "/login?next=" + url.QueryEscape("/"+loc.Tag+path)
+}
+
+// tagName is a course topic's name in the reader's language; a tag the translations do not name
+// shows as it is written in course.toml.
+func tagName(loc *i18n.Localizer, tag string) string {
+	if name := loc.T("tag." + tag); name != "tag."+tag {
+		return name
+	}
+	return tag
 }

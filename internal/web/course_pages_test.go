@@ -350,7 +350,7 @@ func TestMarkLessonDoneChangesProgress(t *testing.T) {
 		`action="` + lesson + `/done"`, pageText(t, "en", "course.lesson.mark_done"),
 	})
 	resp, _ := s.browser.submit(lesson, lesson+"/done", nil)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != lesson+"?done=lesson" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != lesson+"?done=lesson#lesson-done" {
 		t.Fatalf("mark as done: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, body = s.browser.get(lesson + "?done=lesson")

@@ -114,7 +114,7 @@ func (h *handler) mePage(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User, in pro
 		Facts: []templates.Fact{
 			{Label: loc.T("auth.field.email"), Value: u.Email},
 			{Label: loc.T("auth.field.country"), Value: h.countryName(loc.Tag, u.Country)},
-			{Label: loc.T("me.roles"), Value: strings.Join(roles, ", ")},
+			{Label: loc.T("me.roles"), Value: strings.Join(roles, loc.T("list.separator"))},
 		},
 		Profile: templates.Form{
 			Action: "/" + loc.Tag + "/me",
@@ -131,7 +131,7 @@ func (h *handler) mePage(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User, in pro
 			Submit: loc.T("me.password.submit"),
 			Fields: []templates.Field{
 				{Name: "current_password", Label: loc.T("auth.field.current_password"), Type: "password", Autocomplete: "current-password", Required: true, Error: fieldError(loc, passwordErrs, "current_password")},
-				{Name: "password", Label: loc.T("auth.field.new_password"), Type: "password", Autocomplete: "new-password", Required: true, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, passwordErrs, "password")},
+				{Name: "password", Label: loc.T("auth.field.new_password"), Type: "password", Autocomplete: "new-password", Required: true, MinLength: 8, Hint: loc.T("auth.password.hint"), Error: fieldError(loc, passwordErrs, "password")},
 			},
 		},
 	}, nil

@@ -68,6 +68,7 @@ type Field struct {
 	Hint         string
 	Error        string // translated message, "" when the field is fine
 	Required     bool
+	MinLength    int
 	MaxLength    int
 	Options      []Option
 }
@@ -96,6 +97,17 @@ func (f Field) describedBy() string {
 		return f.HintID()
 	}
 	return ""
+}
+
+// invalid lists the fields that have an error, for the summary above the form.
+func (f Form) invalid() []Field {
+	var out []Field
+	for _, fl := range f.Fields {
+		if fl.Error != "" {
+			out = append(out, fl)
+		}
+	}
+	return out
 }
 
 // Form is a whole form: its fields, and a message about the form as a whole.

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"capacityhub/internal/db"
+	"capacityhub/internal/kv"
+	"capacityhub/internal/testenv"
+)
+
+// The topic filter names topics in the reader's language, keeping the tag as the value.
+func TestTopicsAreNamedInTheReadersLanguage(t *testing.T) {
+	s := newPageScene(t, db.SQLite)
+	_, body := get(t, s.ts.app, "/fr/courses")
+	if !strings.Contains(body, `<option value="ai">Intelligence artificielle</option>`) {
+		t.Errorf("French catalogue: the ai topic is not named in French")
+	}
+}
+
+// A form sent back with errors starts with a summary that links to each field at fault, and a new
+// password field tells the browser its minimum length.
+func TestFormErrorsAreSummarized(t *testing.T) {
+	ts := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), nil)
+	b := newWebClient(t, ts.app)
+	resp, body := b.submit("/fr/register", "/fr/register", url.Values{"email": {"bad@"}, "password": {"abc"}, "name": {""}, "country": {"KE"}, "language": {"fr"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{`<div class="error-summary" role="alert">`, "Ce formulaire comporte 3 erreurs", `<a href="#email">`, `<a href="#password">`, `<a href="#name">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in the page", want)
+		}
+	}
+	_, body = b.get("/fr/register")
+	if !strings.Contains(body, `autocomplete="new-password" minlength="8"`) && !strings.Contains(body, `minlength="8"`) {
+		t.Error("the new password field has no minlength")
+	}
+	if strings.Contains(body, "error-summary") {
+		t.Error("a fresh form shows an error summary")
+	}
+}
