@@ -319,6 +319,9 @@ func TestQuizScoringAndCompletion(t *testing.T) {
 		if !errors.As(err, &ve) || len(ve) != 2 {
 			t.Errorf("unknown ids: %v", err)
 		}
+		if mine, _ := e.s.Enrollments(ctx, e.learner, "en"); len(mine) != 1 || mine[0].NextLesson != "one" || mine[0].PassedQuizzes != 1 {
+			t.Errorf("before any lesson: next %q, %d quizzes passed", mine[0].NextLesson, mine[0].PassedQuizzes)
+		}
 		// Lessons remain: no certificate yet. The last lesson completes the course, once, even
 		// when several requests finish it at the same moment.
 		for _, l := range []string{"one", "two"} {
@@ -354,7 +357,8 @@ func TestQuizScoringAndCompletion(t *testing.T) {
 			t.Errorf("unknown certificate: %v", err)
 		}
 		mine, err := e.s.Enrollments(ctx, e.learner, "fr")
-		if err != nil || len(mine) != 1 || mine[0].CertificateID != p.CertificateID || mine[0].Percent != 100 || mine[0].CompletedAt == nil {
+		if err != nil || len(mine) != 1 || mine[0].CertificateID != p.CertificateID || mine[0].Percent != 100 || mine[0].CompletedAt == nil ||
+			mine[0].NextLesson != "" || mine[0].PassedQuizzes != 1 || mine[0].TotalQuizzes != 1 {
 			t.Errorf("enrollments: %+v %v", mine, err)
 		}
 	})

@@ -371,14 +371,23 @@ type Enrollment struct {
 	Percent          int
 	CompletedAt      *time.Time
 	CertificateID    string
+	PassedQuizzes    int
+	TotalQuizzes     int
+	NextLesson       string // the first lesson not yet done, in reading order; "" when all are
 }
 
-// Enrollments lists u's courses with progress, in one query. An unpublished course is left out,
+// Enrollments lists u's courses with progress (lessons, quizzes, the next lesson to read), in one
+// query. An unpublished course is left out,
 // as everywhere else for learners (its certificate stays valid at its public address).
 func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([]Enrollment, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+courseColumns+`, en.completed_at, COALESCE(ce.id, ''),
 		(SELECT COUNT(*) FROM lesson_completions lc JOIN lessons l ON l.course_slug = lc.course_slug AND l.slug = lc.lesson_slug
-			WHERE lc.user_id = en.user_id AND lc.course_slug = c.slug)`+courseFrom+`
+			WHERE lc.user_id = en.user_id AND lc.course_slug = c.slug),
+		(SELECT COUNT(DISTINCT a.quiz_slug) FROM quiz_attempts a JOIN quizzes q ON q.course_slug = a.course_slug AND q.slug = a.quiz_slug
+			WHERE a.user_id = en.user_id AND a.course_slug = c.slug AND a.passed = 1),
+		(SELECT COUNT(*) FROM quizzes q WHERE q.course_slug = c.slug),
+		COALESCE((SELECT l.slug FROM lessons l WHERE l.course_slug = c.slug AND NOT EXISTS (SELECT 1 FROM lesson_completions lc
+			WHERE lc.user_id = en.user_id AND lc.course_slug = l.course_slug AND lc.lesson_slug = l.slug) ORDER BY l.position LIMIT 1), '')`+courseFrom+`
 		JOIN enrollments en ON en.course_slug = c.slug AND en.user_id = $2
 		LEFT JOIN certificates ce ON ce.course_slug = c.slug AND ce.user_id = $2
 		WHERE 1 = 1`+visible(u)+`
@@ -392,7 +401,7 @@ func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([
 		var e Enrollment
 		var completed sql.NullString
 		var err error
-		if e.Course, err = scanCourse(rows, &completed, &e.CertificateID, &e.CompletedLessons); err != nil {
+		if e.Course, err = scanCourse(rows, &completed, &e.CertificateID, &e.CompletedLessons, &e.PassedQuizzes, &e.TotalQuizzes, &e.NextLesson); err != nil {
 			return nil, err
 		}
 		if completed.Valid {

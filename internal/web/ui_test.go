@@ -42,3 +42,19 @@ func TestFormErrorsAreSummarized(t *testing.T) {
 		t.Error("a fresh form shows an error summary")
 	}
 }
+
+// My courses shows how far each course is and leads straight to the next lesson to read.
+func TestMyCoursesLeadToTheNextLesson(t *testing.T) {
+	s := newPageScene(t, db.SQLite)
+	first := "/en/courses/ai-basics/what-is-ai"
+	if resp, _ := s.browser.submit(first, first+"/done", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark done: %d", resp.StatusCode)
+	}
+	_, body := s.browser.get("/en/me")
+	if !strings.Contains(body, `href="/en/courses/ai-basics/data">`+acctText(t, "en", "me.courses.continue")) {
+		t.Errorf("no continue link to the second lesson on /me")
+	}
+	if !strings.Contains(body, acctText(t, "en", "course.progress.quizzes", map[string]any{"Done": 0, "Total": 1})) {
+		t.Errorf("no quiz count on /me")
+	}
+}
