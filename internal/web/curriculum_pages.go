@@ -34,3 +34,17 @@ func (h *handler) showCurriculumPage(c *fiber.Ctx) error {
 	}
 	return render(c, templates.CurriculumView(view))
 }
+
+// showCurriculaIndex lists the learning paths (the catalogue lists them too, after the courses).
+func (h *handler) showCurriculaIndex(c *fiber.Ctx) error {
+	loc, err := h.pageLanguage(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.courses.Curricula(c.UserContext(), loc.Tag)
+	if err != nil {
+		return err
+	}
+	title := loc.T("course.curricula.heading") + " · " + loc.T("site.name")
+	return render(c, templates.CurriculaIndex(h.page(c, loc, "/curricula", title, "courses"), list))
+}

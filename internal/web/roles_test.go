@@ -111,6 +111,7 @@ var routeAccess = map[string]roleRule{
 	"GET /:lang/courses/:slug/quizzes/:quiz/attempts/:id": {who: forOwner}, // the fixture's :id is no one's attempt
 	"GET /:lang/courses/:slug/:lesson":                    {who: forAnyone},
 	"POST /:lang/courses/:slug/:lesson/done":              {who: forSignedIn},
+	"GET /:lang/curricula":                                {who: forAnyone},
 	"GET /:lang/curricula/:slug":                          {who: forAnyone},
 	"GET /certificates/:id":                               {who: forAnyone},
 	"GET /:lang/certificates/:id/print":                   {who: forAnyone},

@@ -48,6 +48,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/:lang/courses/:slug/offline", h.downloadCourse) // NB: before /:lang/courses/:slug/:lesson, which would take it for a lesson
 	app.Get("/:lang/courses/:slug/:lesson", h.showLessonPage)
 	app.Post("/:lang/courses/:slug/:lesson/done", h.checkCSRF, h.limitWrites, h.markLessonDone)
+	app.Get("/:lang/curricula", h.showCurriculaIndex)
 	app.Get("/:lang/curricula/:slug", h.showCurriculumPage)
 	app.Get("/:lang/certificates/:id/print", h.showPrintableCertificate)
 	app.Get("/:lang/questions", h.showComingSoon("questions", "nav.questions"))

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/testenv"
@@ -56,5 +59,23 @@ func TestMyCoursesLeadToTheNextLesson(t *testing.T) {
 	}
 	if !strings.Contains(body, acctText(t, "en", "course.progress.quizzes", map[string]any{"Done": 0, "Total": 1})) {
 		t.Errorf("no quiz count on /me")
+	}
+}
+
+// /{lang}/curricula lists the learning paths; with none, it says so and leads to the courses.
+func TestCurriculaIndex(t *testing.T) {
+	s := newPageScene(t, db.SQLite)
+	resp, body := get(t, s.ts.app, "/fr/curricula")
+	if resp.StatusCode != 200 || !strings.Contains(body, html.EscapeString(acctText(t, "fr", "curriculum.index.none"))) {
+		t.Fatalf("empty index: %d", resp.StatusCode)
+	}
+	in := course.CurriculumInput{Slug: "start-here", Title: map[string]string{"en": "Start here", "fr": "Commencer ici"},
+		Courses: []string{"ai-basics"}}
+	if err := s.ts.courses.SaveCurriculum(context.Background(), s.manager, in, true); err != nil {
+		t.Fatal(err)
+	}
+	_, body = get(t, s.ts.app, "/fr/curricula")
+	if !strings.Contains(body, `href="/fr/curricula/start-here">Commencer ici</a>`) {
+		t.Errorf("the learning path is not listed")
 	}
 }
