@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"capacityhub/internal/audit"
+	"capacityhub/internal/config"
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/notify"
@@ -90,7 +91,7 @@ func New(c Config) *Service {
 	return &Service{
 		store: &store{db: c.DB}, kv: c.KV, hasher: newHasher(), auditor: c.Auditor, mailer: c.Mailer,
 		log: c.Logger, issuer: c.BaseURL, audience: c.BaseURL + "/api",
-		jwtKey: deriveKey(c.Secret, "jwt-hs256"), now: time.Now,
+		jwtKey: config.DeriveKey(c.Secret, "jwt-hs256"), now: time.Now,
 	}
 }
 

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -54,13 +53,6 @@ func randomToken(n int) string {
 func hashToken(t string) string {
 	sum := sha256.Sum256([]byte(t))
 	return hex.EncodeToString(sum[:])
-}
-
-// deriveKey derives a key for one purpose from SECRET_KEY, so that no two uses share a key.
-func deriveKey(secret []byte, purpose string) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("capacityhub/" + purpose))
-	return m.Sum(nil)
 }
 
 func (s *Service) issueAccess(u *User, now time.Time) (string, error) {

@@ -3,7 +3,9 @@
 package config
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -209,4 +211,12 @@ func secretKey(configured, sqlitePath string) ([]byte, error) {
 		return nil, err
 	}
 	return []byte(key), nil
+}
+
+// DeriveKey derives the key for one purpose ("jwt-hs256", "web/csrf") from SECRET_KEY with
+// HMAC-SHA256, so that no two uses share a key and none is the secret itself.
+func DeriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("capacityhub/" + purpose))
+	return m.Sum(nil)
 }

@@ -83,10 +83,8 @@ var formPages = map[string]bool{"login": true, "register": true, "password": tru
 
 // countryName is a country's name in language tag, from the names computed at start-up.
 func (h *handler) countryName(tag, code string) string {
-	for _, o := range h.countryOptions[tag] {
-		if o.Value == code {
-			return o.Label
-		}
+	if name, ok := h.countryNames[tag][code]; ok {
+		return name
 	}
 	return code
 }

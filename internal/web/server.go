@@ -3,8 +3,6 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"log/slog"
 	"time"
 
@@ -22,13 +20,6 @@ import (
 	"capacityhub/internal/kv"
 	"capacityhub/internal/web/templates"
 )
-
-// hmacKey derives the key for one purpose from SECRET_KEY.
-func hmacKey(secret []byte, purpose string) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("capacityhub/web/" + purpose))
-	return m.Sum(nil)
-}
 
 // Deps are what the web layer is built from; the app package wires them.
 type Deps struct {
@@ -64,8 +55,10 @@ type handler struct {
 	courses *course.Service
 	limiter *limiter
 	csrfKey []byte
-	// countryOptions are the countries named and sorted for each language, computed once.
+	// countryOptions are the countries named and sorted for each language, and countryNames the
+	// same names by code; both computed once.
 	countryOptions map[string][]templates.Option
+	countryNames   map[string]map[string]string
 }
 
 // New builds the Fiber application with its middleware and routes.
@@ -77,11 +70,15 @@ func New(d Deps) (*fiber.App, error) {
 	h := &handler{
 		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger, auth: d.Auth, audit: d.Audit, courses: d.Courses,
 		assets: assets, metrics: newMetrics(d.DB, d.KV), limiter: newLimiter(d.KV),
-		csrfKey: hmacKey(d.Config.SecretKey, "csrf"), countryOptions: map[string][]templates.Option{},
+		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), countryOptions: map[string][]templates.Option{}, countryNames: map[string]map[string]string{},
 	}
 	for _, lang := range i18n.Languages {
 		for _, c := range auth.Countries(lang.Tag) {
 			h.countryOptions[lang.Tag] = append(h.countryOptions[lang.Tag], templates.Option{Value: c.Code, Label: c.Name})
+			if h.countryNames[lang.Tag] == nil {
+				h.countryNames[lang.Tag] = map[string]string{}
+			}
+			h.countryNames[lang.Tag][c.Code] = c.Name
 		}
 	}
 	app := fiber.New(fiber.Config{
