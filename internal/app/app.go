@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -142,11 +143,17 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	if err != nil {
 		return err
 	}
-	go outbox.Run(ctx, outboxInterval)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return &config.Error{Name: "ADDR", Err: err}
 	}
+	// The outbox sender stops before the database closes (deferred above, so run after this),
+	// whichever way Serve returns: it must never log into a closed database or a gone caller.
+	sendCtx, stopSending := context.WithCancel(ctx)
+	var sending sync.WaitGroup
+	sending.Go(func() { outbox.Run(sendCtx, outboxInterval) })
+	defer sending.Wait()
+	defer stopSending()
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(),
 		"database", string(database.Dialect), "kv", storeKind(cfg))
 	if ready != nil {
