@@ -203,8 +203,22 @@ func TestTokensRotateAndReuseRevokesTheFamily(t *testing.T) {
 		if _, err := e.s.Refresh(ctx, second.RefreshToken); !errors.Is(err, ErrInvalidToken) {
 			t.Fatalf("the family's newest token survived the reuse: %v", err)
 		}
-		// Another sign-in's family is untouched.
+		// The access tokens of the family die with it: the thief may hold the newest one.
+		for _, access := range []string{first.AccessToken, second.AccessToken} {
+			if _, err := e.s.ParseAccessToken(ctx, access); !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("an access token of the revoked family still works: %v", err)
+			}
+		}
+		admin := e.register(t, "admin@example.org", RoleAdmin)
+		page, err := audit.New(e.db).List(ctx, admin, "auth.refresh_reused", "", 10)
+		if err != nil || len(page.Events) != 1 || page.Events[0].Target != u.ID {
+			t.Fatalf("audit log of the reuse: %+v, %v; want one entry naming the user", page.Events, err)
+		}
+		// Another sign-in's family is untouched, access tokens included.
 		other, _ := e.s.IssueTokens(ctx, u)
+		if _, err := e.s.ParseAccessToken(ctx, other.AccessToken); err != nil {
+			t.Fatalf("an unrelated sign-in's access token was revoked: %v", err)
+		}
 		if _, err := e.s.Refresh(ctx, other.RefreshToken); err != nil {
 			t.Fatalf("an unrelated family was revoked: %v", err)
 		}
@@ -295,6 +309,24 @@ func TestAccessTokenExpiresAndLogoutRevokes(t *testing.T) {
 		}
 		if _, err := e.s.Refresh(ctx, pair.RefreshToken); !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("refresh token works after sign-out: %v", err)
+		}
+
+		// A client that signs out with its access token alone ends its sign-in all the same,
+		// and no other.
+		pair, _ = e.s.IssueTokens(ctx, u)
+		other, _ := e.s.IssueTokens(ctx, u)
+		claims, _ = e.s.ParseAccessToken(ctx, pair.AccessToken)
+		if err := e.s.Logout(ctx, claims, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Refresh(ctx, pair.RefreshToken); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("refresh token works after signing out with the access token: %v", err)
+		}
+		if _, err := e.s.ParseAccessToken(ctx, other.AccessToken); err != nil {
+			t.Errorf("signing out one sign-in revoked another's access token: %v", err)
+		}
+		if _, err := e.s.Refresh(ctx, other.RefreshToken); err != nil {
+			t.Errorf("signing out one sign-in revoked another's refresh token: %v", err)
 		}
 	})
 }

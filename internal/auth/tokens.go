@@ -39,7 +39,24 @@ type TokenPair struct {
 // AccessClaims are the claims of an access token.
 type AccessClaims struct {
 	Epoch int `json:"epoch"` // the user's epoch at issue: a later bump revokes the token
+	// Family is the refresh-token family, that is the sign-in, the token belongs to: sign-out and
+	// a reused refresh token revoke every access token of the family at once.
+	Family string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
+}
+
+// revokedKey is the kv key that, while present, revokes the access tokens it names: those of a
+// family, or one token by its jti (tokens issued before access tokens carried their family).
+func (c *AccessClaims) revokedKey() string {
+	if c.Family != "" {
+		return "revoked:family:" + c.Family
+	}
+	return "revoked:" + c.ID
+}
+
+// revokeFamilyAccess revokes the access tokens of a family for as long as any of them can live.
+func (s *Service) revokeFamilyAccess(ctx context.Context, family string) error {
+	return s.kv.Set(ctx, "revoked:family:"+family, []byte("1"), AccessTokenTTL+2*time.Minute)
 }
 
 // randomToken returns n random bytes, base64url-encoded.
@@ -55,8 +72,8 @@ func hashToken(t string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (s *Service) issueAccess(u *User, now time.Time) (string, error) {
-	claims := AccessClaims{Epoch: u.Epoch, RegisteredClaims: jwt.RegisteredClaims{
+func (s *Service) issueAccess(u *User, family string, now time.Time) (string, error) {
+	claims := AccessClaims{Epoch: u.Epoch, Family: family, RegisteredClaims: jwt.RegisteredClaims{
 		Issuer:    s.issuer,
 		Audience:  jwt.ClaimStrings{s.audience},
 		Subject:   u.ID,
@@ -93,7 +110,7 @@ func (s *Service) ParseAccessToken(ctx context.Context, raw string) (*AccessClai
 		return nil, ErrInvalidToken
 	}
 	// NB: a store failure here must not let a revoked token through: fail closed.
-	if _, err := s.kv.Get(ctx, "revoked:"+claims.ID); err == nil {
+	if _, err := s.kv.Get(ctx, claims.revokedKey()); err == nil {
 		return nil, ErrInvalidToken
 	} else if !isNotFound(err) {
 		return nil, err
@@ -128,7 +145,7 @@ type execer interface {
 
 func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family string, familyStart time.Time) (TokenPair, error) {
 	now := s.now()
-	access, err := s.issueAccess(u, now)
+	access, err := s.issueAccess(u, family, now)
 	if err != nil {
 		return TokenPair{}, err
 	}
@@ -152,10 +169,10 @@ func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family stri
 func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error) {
 	var pair TokenPair
 	var reused bool
+	var family, userID string
 	h := hashToken(refresh)
 	now := db.FormatTime(s.now())
 	err := s.store.db.Tx(ctx, func(tx *sql.Tx) error {
-		var family, userID string
 		var used, revoked, started sql.NullString
 		var expires, created string
 		err := tx.QueryRowContext(ctx, `SELECT family_id, user_id, used_at, revoked_at, expires_at, created_at, family_started_at
@@ -208,26 +225,39 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 		return TokenPair{}, err
 	}
 	if reused {
-		s.audit(ctx, Event{Action: "auth.refresh_reused", Detail: "refresh token family revoked"})
+		// The family's refresh tokens are revoked (committed above); its access tokens go too, so
+		// that whoever holds a stolen one loses it now rather than within 15 minutes.
+		s.audit(ctx, Event{Action: "auth.refresh_reused", Target: userID,
+			Detail: "refresh token reused: every token of that sign-in revoked"})
+		if err := s.revokeFamilyAccess(ctx, family); err != nil {
+			return TokenPair{}, err
+		}
 		return TokenPair{}, ErrTokenReused
 	}
 	return pair, nil
 }
 
-// Logout revokes an access token (until it would have expired anyway) and, when given, the
-// refresh token's family.
+// Logout ends the sign-in an access token belongs to: its access tokens (until they would have
+// expired anyway) and its refresh-token family. A refresh token given as well has its family
+// revoked too, if it is the caller's.
 func (s *Service) Logout(ctx context.Context, claims *AccessClaims, refresh string) error {
+	now := db.FormatTime(s.now())
 	if claims != nil {
-		ttl := time.Until(claims.ExpiresAt.Time) + time.Minute
-		if err := s.kv.Set(ctx, "revoked:"+claims.ID, []byte("1"), ttl); err != nil {
+		if err := s.kv.Set(ctx, claims.revokedKey(), []byte("1"), time.Until(claims.ExpiresAt.Time)+2*time.Minute); err != nil {
 			return err
+		}
+		if claims.Family != "" {
+			if _, err := s.store.db.W.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = $1
+				WHERE revoked_at IS NULL AND family_id = $2 AND user_id = $3`, now, claims.Family, claims.Subject); err != nil {
+				return fmt.Errorf("auth: revoke refresh family: %w", err)
+			}
 		}
 	}
 	if refresh == "" {
 		return nil
 	}
 	var q string
-	args := []any{db.FormatTime(s.now()), hashToken(refresh)}
+	args := []any{now, hashToken(refresh)}
 	if claims != nil {
 		// Only the caller's own tokens: a stranger's refresh token is not theirs to revoke.
 		q = `UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id =

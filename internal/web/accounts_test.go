@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -190,10 +191,20 @@ func callAPI(t testing.TB, app *fiber.App, method, path, bearer string, body any
 	return do(t, app, req)
 }
 
-// acctServer is a fresh server on a fresh database of engine with an in-process store.
+// acctServer is a fresh server on a fresh database of engine: SQLite with the in-process store,
+// PostgreSQL with Redis (the scaled-out pairing) when REDIS_URL is set, so that every account test
+// over HTTP runs on both kv backends.
 func acctServer(t testing.TB, engine db.Dialect) *testServer {
 	t.Helper()
-	return newTestServer(t, testenv.Open(t, engine), kv.NewMemory(), nil)
+	var store kv.Store
+	if engine == db.Postgres && os.Getenv("REDIS_URL") != "" {
+		store = testenv.Redis(t)
+	} else {
+		m := kv.NewMemory()
+		t.Cleanup(func() { m.Close() })
+		store = m
+	}
+	return newTestServer(t, testenv.Open(t, engine), store, nil)
 }
 
 // createUser sets the scene: an account made by the service, with acctPassword.

@@ -118,8 +118,8 @@ func (h *handler) refreshToken(c *fiber.Ctx) error {
 	return c.JSON(toTokenJSON(pair))
 }
 
-// logoutAPI revokes the access token that authorizes it and, when given, the refresh token's
-// whole family. The body is optional.
+// logoutAPI ends the sign-in of the access token that authorizes it (all its access and refresh
+// tokens) and, when given, the refresh token's whole family. The body is optional.
 func (h *handler) logoutAPI(c *fiber.Ctx) error {
 	claims, _ := c.Locals(localClaims).(*auth.AccessClaims)
 	if claims == nil {

@@ -225,6 +225,14 @@ func (h *handler) requestPasswordReset(c *fiber.Ctx) error {
 		errs := validate.Errors{{Field: "email", Key: "field.required"}}
 		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.AuthForm(h.forgotPage(c, loc, email, errs, false)))
 	}
+	allowed, err := h.allowResetMail(c, email)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		h.log.Info("password reset: mail limit reached for this address; nothing sent")
+		return render(c, templates.AuthForm(h.forgotPage(c, loc, email, nil, true)))
+	}
 	err = h.auth.RequestPasswordReset(c.UserContext(), email, func(u *auth.User, token string) notify.Message {
 		ul := h.i18n.Localizer(u.Language)
 		if ul == nil {

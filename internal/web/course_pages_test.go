@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -488,11 +489,12 @@ func TestCompletionIssuesOneVerifiableCertificate(t *testing.T) {
 	})
 }
 
-// The learner's name prints in its own script and direction, whatever the page's language.
+// The learner's name prints in its own script and direction, whatever the page's language, and
+// always as text: a name that looks like markup is shown escaped on both certificate pages.
 func TestCertificateNameInAnyScript(t *testing.T) {
 	s := newPageScene(t, db.SQLite)
-	for _, name := range []string{"ليلى حداد", "王秀英", "Ольга Смирнова", "Zoë N'Diaye"} {
-		u := createUser(t, s.ts, "cert-"+strings.ToLower(strings.Fields(name)[0])+"@example.org", name)
+	for i, name := range []string{"ليلى حداد", "王秀英", "Ольга Смирнова", "Zoë N'Diaye", "<script>alert(1)</script><b>x</b>"} {
+		u := createUser(t, s.ts, fmt.Sprintf("cert-%d@example.org", i), name)
 		ctx := context.Background()
 		for _, l := range []string{"what-is-ai", "data", "in-practice"} {
 			if _, err := s.ts.courses.CompleteLesson(ctx, u, "ai-basics", l); err != nil {
@@ -508,6 +510,14 @@ func TestCertificateNameInAnyScript(t *testing.T) {
 			if !strings.Contains(body, `<p class="person" dir="auto">`+html.EscapeString(name)+`</p>`) {
 				t.Errorf("%s on the %s certificate: name missing or without dir=auto", name, lang)
 			}
+			if strings.Contains(body, "<script") || strings.Contains(body, "<b>x") {
+				t.Errorf("%s on the %s certificate: the name is markup in the page", name, lang)
+			}
+		}
+		_, body := get(t, s.ts.app, "/certificates/"+a.Progress.CertificateID)
+		if !strings.Contains(body, `<dd dir="auto" class="person">`+html.EscapeString(name)+`</dd>`) ||
+			strings.Contains(body, "<script") || strings.Contains(body, "<b>x") {
+			t.Errorf("%s on the verification page: missing, or markup rather than text", name)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/kv"
 )
@@ -22,6 +23,7 @@ var (
 	limitSignInIP      = kv.Limit{Rate: 100, Period: 15 * time.Minute, Burst: 30}
 	limitRegisterIP    = kv.Limit{Rate: 20, Period: time.Hour, Burst: 10}
 	limitResetIP       = kv.Limit{Rate: 10, Period: time.Hour, Burst: 5}    // password-reset requests per IP
+	limitResetAddress  = kv.Limit{Rate: 3, Period: time.Hour, Burst: 3}     // reset mails per e-mail address
 	limitWrites        = kv.Limit{Rate: 60, Period: time.Minute, Burst: 30} // writes per user
 	limitWritesNew     = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10} // writes per user in the first day
 	newAccountAge      = 24 * time.Hour
@@ -133,12 +135,37 @@ func (h *handler) limitRegistration(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// limitSignIn checks both sign-in limits: per IP, then per account.
+// limitSignIn checks both sign-in limits: per IP, then per account. The first refusal of an
+// account's attempts in a window goes into the audit log (one entry, not one per attempt, so
+// that a flood of guesses cannot flood the log).
 func (h *handler) limitSignIn(c *fiber.Ctx, email string) error {
 	if err := h.enforce(c, "signin-ip:"+limitKey(c), limitSignInIP, false); err != nil {
 		return err
 	}
-	return h.enforce(c, "signin:"+auth.NormalizeEmail(email), limitSignInAccount, false)
+	email = auth.NormalizeEmail(email)
+	err := h.enforce(c, "signin:"+email, limitSignInAccount, false)
+	var fe *fiber.Error
+	if errors.As(err, &fe) && fe.Code == fiber.StatusTooManyRequests {
+		ctx := c.UserContext()
+		if first, kerr := h.kv.SetNX(ctx, "audited:signin-limited:"+email, []byte("1"), limitSignInAccount.Period); kerr == nil && first {
+			if aerr := h.audit.Record(ctx, audit.Event{Action: "auth.signin_limited", Target: email,
+				Detail: "sign-in attempts for this address refused by the rate limit"}); aerr != nil {
+				h.log.Error("audit", "err", aerr)
+			}
+		}
+	}
+	return err
+}
+
+// allowResetMail tells whether another password-reset mail may go to this address now. Whoever
+// asks gets the same page either way, so the limit tells nothing about which addresses have
+// accounts; it keeps anyone from filling a person's inbox from many addresses.
+func (h *handler) allowResetMail(c *fiber.Ctx, email string) (bool, error) {
+	res, err := h.limiter.allow(c.UserContext(), "reset-mail:"+auth.NormalizeEmail(email), limitResetAddress, false)
+	if err != nil {
+		return false, err
+	}
+	return res.Allowed, nil
 }
 
 // limitPasswordChecks guards the current-password check of a signed-in user as sign-in is

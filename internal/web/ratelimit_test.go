@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -126,6 +127,12 @@ func TestSignInLimitPerAccount(t *testing.T) {
 				if ok != limitSignInAccount.Burst || ok+limited != attempts {
 					t.Errorf("%d signed in and %d were refused with 429; want exactly %d (the per-account burst) signed in, the rest refused",
 						ok, limited, limitSignInAccount.Burst)
+				}
+				// Administrators learn of the flood from one audit entry, not from one per attempt.
+				var entries int
+				if err := ts.db.R.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.signin_limited' AND target = $1",
+					email).Scan(&entries); err != nil || entries != 1 {
+					t.Errorf("audit log holds %d auth.signin_limited entries for %s (%v); want 1", entries, email, err)
 				}
 			})
 		}
@@ -484,4 +491,35 @@ func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// However many people ask, from however many addresses, one e-mail address gets at most a few
+// reset mails an hour; every asker sees the same page, so the limit tells nobody which addresses
+// have accounts.
+func TestResetMailsPerAddressAreLimited(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, store kv.Store) {
+		ts := newTestServer(t, testenv.Open(t, db.SQLite), store, func(c *config.Config) {
+			c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
+		})
+		createUser(t, ts, "amina@example.org", "Amina Diallo")
+		sent := html.EscapeString(acctText(t, "en", "auth.forgot.sent"))
+		for i := range 2 * limitResetAddress.Burst {
+			b := newWebClient(t, ts.app)
+			b.header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+			var bodies []string
+			for _, email := range []string{"amina@example.org", "nobody@example.org"} {
+				resp, body := b.submit("/en/password/forgot", "/en/password/forgot", url.Values{"email": {email}})
+				if resp.StatusCode != http.StatusOK || !strings.Contains(body, sent) {
+					t.Fatalf("request %d for %s: status %d, want 200 saying a link is on its way", i, email, resp.StatusCode)
+				}
+				bodies = append(bodies, body)
+			}
+			if bodies[0] != bodies[1] {
+				t.Errorf("request %d: the page for a known address differs from the one for an unknown address", i)
+			}
+		}
+		if mail := outboxMail(t, ts); len(mail) != limitResetAddress.Burst {
+			t.Errorf("%d reset mails went to amina@example.org; want %d", len(mail), limitResetAddress.Burst)
+		}
+	})
 }
