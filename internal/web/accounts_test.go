@@ -281,6 +281,10 @@ func problemFields(t testing.TB, resp *http.Response, body string) map[string]st
 	if err := json.Unmarshal([]byte(body), &p); err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 		t.Fatalf("not a problem+json answer (%s, %v): %s", resp.Header.Get("Content-Type"), err, body)
 	}
+	// CONTRACT.md: type, title, status and detail, always.
+	if p.Type == "" || p.Title == "" || p.Status != resp.StatusCode || p.Detail == "" {
+		t.Errorf("problem without type, title, status or detail: %s", body)
+	}
 	out := map[string]string{}
 	for _, f := range p.Errors {
 		out[f.Field] = f.Message

@@ -265,18 +265,31 @@ type certificateCourse struct {
 	Language string `json:"language"`
 }
 
-// curriculumSummaryJSON is a curriculum as the list shows it, without its courses.
-type curriculumSummaryJSON struct {
-	Slug        string `json:"slug"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Language    string `json:"language"`
+// curriculumJSON is a curriculum with its courses in order. language is that of the title;
+// description_language says when the description is the English one for want of a translation.
+type curriculumJSON struct {
+	Slug                string                 `json:"slug"`
+	Title               string                 `json:"title"`
+	Description         string                 `json:"description"`
+	Language            string                 `json:"language"`
+	DescriptionLanguage string                 `json:"description_language"`
+	Courses             []curriculumCourseJSON `json:"courses"`
 }
 
-// curriculumJSON is a curriculum with its courses in order.
-type curriculumJSON struct {
-	curriculumSummaryJSON
-	Courses []curriculumCourseJSON `json:"courses"`
+// toCurriculumJSON is cu with its courses, and the reader's progress along them when progress
+// is not nil (a signed-in reader).
+func toCurriculumJSON(cu *course.Curriculum, progress map[string]course.Enrollment) *curriculumJSON {
+	out := &curriculumJSON{Slug: cu.Slug, Title: cu.Title, Description: cu.Description, Language: cu.Language,
+		DescriptionLanguage: cu.DescriptionLanguage, Courses: make([]curriculumCourseJSON, 0, len(cu.Courses))}
+	for _, co := range cu.Courses {
+		cj := curriculumCourseJSON{courseJSON: toCourseJSON(co)}
+		if progress != nil {
+			e, ok := progress[co.Slug]
+			cj.Progress = &curriculumProgressJSON{Enrolled: ok, Percent: e.Percent, Completed: e.CompletedAt != nil}
+		}
+		out.Courses = append(out.Courses, cj)
+	}
+	return out
 }
 
 // curriculumCourseJSON is one course of a curriculum; progress is there for a signed-in reader.
@@ -490,7 +503,7 @@ func (h *handler) showCertificate(c *fiber.Ctx) error {
 		URL:    h.cfg.BaseURL.JoinPath("certificates", ce.ID).String()})
 }
 
-// listCurricula lists the learning paths by slug, without their courses.
+// listCurricula lists the learning paths by slug, each with its courses in order.
 func (h *handler) listCurricula(c *fiber.Ctx) error {
 	loc := h.apiLocalizer(c)
 	var errs validate.Errors
@@ -502,11 +515,11 @@ func (h *handler) listCurricula(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	all, err := h.courses.Curricula(c.UserContext(), loc.Tag)
+	all, err := h.courses.CurriculaWithCourses(c.UserContext(), currentUser(c), loc.Tag)
 	if err != nil {
 		return err
 	}
-	items := []curriculumSummaryJSON{}
+	items := []*curriculumJSON{}
 	next := ""
 	for _, cu := range all { // NB: a handful of curricula: paged here rather than in SQL
 		if cu.Slug <= after {
@@ -516,7 +529,7 @@ func (h *handler) listCurricula(c *fiber.Ctx) error {
 			next = items[len(items)-1].Slug
 			break
 		}
-		items = append(items, curriculumSummaryJSON{Slug: cu.Slug, Title: cu.Title, Description: cu.Description, Language: cu.Language})
+		items = append(items, toCurriculumJSON(&cu, nil))
 	}
 	return c.JSON(newList(items, next))
 }
@@ -542,18 +555,11 @@ func (h *handler) curriculumJSON(c *fiber.Ctx, slug, lang string) (*curriculumJS
 		if progress, err = h.courses.CurriculumProgress(c.UserContext(), u, slug); err != nil {
 			return nil, err
 		}
-	}
-	out := &curriculumJSON{curriculumSummaryJSON: curriculumSummaryJSON{Slug: cu.Slug, Title: cu.Title,
-		Description: cu.Description, Language: cu.Language}, Courses: make([]curriculumCourseJSON, 0, len(cu.Courses))}
-	for _, co := range cu.Courses {
-		cj := curriculumCourseJSON{courseJSON: toCourseJSON(co)}
-		if u != nil {
-			e, ok := progress[co.Slug]
-			cj.Progress = &curriculumProgressJSON{Enrolled: ok, Percent: e.Percent, Completed: e.CompletedAt != nil}
+		if progress == nil {
+			progress = map[string]course.Enrollment{}
 		}
-		out.Courses = append(out.Courses, cj)
 	}
-	return out, nil
+	return toCurriculumJSON(cu, progress), nil
 }
 
 func (h *handler) createCurriculum(c *fiber.Ctx) error {

@@ -755,8 +755,9 @@ func TestCurriculaAPI(t *testing.T) {
 			t.Errorf("learner's progress along the path: %+v %+v", p0, p1)
 		}
 		resp, body = s.call(http.MethodGet, "/api/v1/curricula", nil, nil)
-		if l := wantJSON[listJSON[curriculumSummaryJSON]](t, resp, body, 200); len(l.Items) != 1 || l.Items[0].Slug != "regulator-path" || l.NextCursor != nil {
-			t.Errorf("list: %+v", l)
+		if l := wantJSON[listJSON[curriculumJSON]](t, resp, body, 200); len(l.Items) != 1 || l.Items[0].Slug != "regulator-path" || l.NextCursor != nil ||
+			len(l.Items[0].Courses) != 2 || l.Items[0].Courses[0].Slug != "radio-basics" || l.Items[0].Courses[0].Title == "" {
+			t.Errorf("list: %+v; want the one path with its two courses in order", l)
 		}
 
 		// PATCH: reorder, keep what is not sent.
@@ -831,12 +832,12 @@ func TestCurriculaListAndHiddenCourses(t *testing.T) {
 			}
 		}
 		resp, body := s.call(http.MethodGet, "/api/v1/curricula?limit=2", nil, nil)
-		page := wantJSON[listJSON[curriculumSummaryJSON]](t, resp, body, 200)
+		page := wantJSON[listJSON[curriculumJSON]](t, resp, body, 200)
 		if len(page.Items) != 2 || page.Items[0].Slug != "path-a" || page.Items[1].Slug != "path-b" || page.NextCursor == nil {
 			t.Fatalf("first page: %+v", page)
 		}
 		resp, body = s.call(http.MethodGet, "/api/v1/curricula?limit=2&cursor="+url.QueryEscape(*page.NextCursor), nil, nil)
-		page = wantJSON[listJSON[curriculumSummaryJSON]](t, resp, body, 200)
+		page = wantJSON[listJSON[curriculumJSON]](t, resp, body, 200)
 		if len(page.Items) != 1 || page.Items[0].Slug != "path-c" || page.NextCursor != nil {
 			t.Errorf("second page: %+v", page)
 		}
@@ -857,6 +858,17 @@ func TestCurriculaListAndHiddenCourses(t *testing.T) {
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("courses for %v: %v, want %v", tc.user != nil, got, tc.want)
+			}
+			// The list tells the same, for every path.
+			resp, body = s.call(http.MethodGet, "/api/v1/curricula", tc.user, nil)
+			for _, cu := range wantJSON[listJSON[curriculumJSON]](t, resp, body, 200).Items {
+				got = got[:0]
+				for _, c := range cu.Courses {
+					got = append(got, c.Slug)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("list, %s, for %v: %v, want %v", cu.Slug, tc.user != nil, got, tc.want)
+				}
 			}
 		}
 	})

@@ -44,6 +44,7 @@ var statusFor = []struct {
 
 // details are what the API says about the domain errors above.
 var details = map[error]string{
+	auth.ErrNotFound:         "No such user.",
 	auth.ErrEmailTaken:       "An account with this e-mail address already exists.",
 	auth.ErrBadCredentials:   "Wrong e-mail address or password.",
 	auth.ErrUnauthenticated:  "Sign in first: send Authorization: Bearer <access token>.",
@@ -51,7 +52,12 @@ var details = map[error]string{
 	auth.ErrTokenReused:      "This refresh token was already used; every token of its sign-in is now revoked. Sign in again.",
 	auth.ErrForbidden:        "Your account may not do this.",
 	auth.ErrResetTokenNotUse: "This password-reset link is invalid, used or expired.",
+	auth.ErrInvalidCursor:    "The cursor is not one this list gave out.",
+	audit.ErrInvalidCursor:   "The cursor is not one this list gave out.",
+	audit.ErrForbidden:       "Only administrators may read the audit log.",
+	course.ErrNotFound:       "There is nothing here, or it is not published.",
 	course.ErrForbidden:      "Only curriculum managers may do this.",
+	course.ErrInvalidCursor:  "The cursor is not one this list gave out.",
 	course.ErrSlugTaken:      "A curriculum with this slug already exists.",
 	errStoreDown:             "The service is briefly unavailable; try again shortly.",
 	kv.ErrUnavailable:        "The service is briefly unavailable; try again shortly.",
@@ -117,6 +123,9 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 func (h *handler) writeProblem(c *fiber.Ctx, status int, detail string, err error) error {
+	if detail == "" {
+		detail = "The request could not be served: " + strings.ToLower(http.StatusText(status)) + "."
+	}
 	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
 	var ve validate.Errors
 	if errors.As(err, &ve) {
