@@ -381,9 +381,18 @@ type Enrollment struct {
 	NextLesson       string // the first lesson not yet done, in reading order; "" when all are
 }
 
+// visibleOrCertified is visible for a learner's own courses: an unpublished course stays listed
+// when they earned its certificate, so that they can still find it.
+func visibleOrCertified(u *auth.User) string {
+	if v := visible(u); v != "" {
+		return " AND (c.published = 1 OR ce.id IS NOT NULL)"
+	}
+	return ""
+}
+
 // Enrollments lists u's courses with progress (lessons, quizzes, the next lesson to read), in one
-// query. An unpublished course is left out,
-// as everywhere else for learners (its certificate stays valid at its public address).
+// query. An unpublished course is left out for learners, as everywhere else, unless they earned its
+// certificate: then it stays, for the certificate's sake.
 func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([]Enrollment, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+courseColumns+`, en.completed_at, COALESCE(ce.id, ''),
 		(SELECT COUNT(*) FROM lesson_completions lc JOIN lessons l ON l.course_slug = lc.course_slug AND l.slug = lc.lesson_slug
@@ -395,7 +404,7 @@ func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([
 			WHERE lc.user_id = en.user_id AND lc.course_slug = l.course_slug AND lc.lesson_slug = l.slug) ORDER BY l.position LIMIT 1), '')`+courseFrom+`
 		JOIN enrollments en ON en.course_slug = c.slug AND en.user_id = $2
 		LEFT JOIN certificates ce ON ce.course_slug = c.slug AND ce.user_id = $2
-		WHERE 1 = 1`+visible(u)+`
+		WHERE 1 = 1`+visibleOrCertified(u)+`
 		ORDER BY en.enrolled_at DESC`, lang, u.ID)
 	if err != nil {
 		return nil, err

@@ -188,7 +188,20 @@ func (h *handler) deleteCurriculumFromForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.courses.DeleteCurriculum(c.UserContext(), u, c.Params("slug")); err != nil {
+	slug := c.Params("slug")
+	if c.FormValue("confirm") != "yes" {
+		// The delete buttons lead here first: a learning path is gone for good once deleted.
+		cu, err := h.courses.Curriculum(c.UserContext(), u, slug, loc.Tag)
+		if err != nil {
+			return err
+		}
+		title := loc.T("admin.curricula.confirm.heading")
+		return render(c, templates.CurriculumDelete(templates.CurriculumDeletePage{
+			Page:       h.page(c, loc, "/admin/curricula", title, "admin"),
+			Curriculum: cu, Action: "/" + loc.Tag + "/admin/curricula/" + url.PathEscape(slug) + "/delete",
+			Cancel: "/" + loc.Tag + "/admin/curricula"}))
+	}
+	if err := h.courses.DeleteCurriculum(c.UserContext(), u, slug); err != nil {
 		return err
 	}
 	return c.Redirect("/"+loc.Tag+"/admin/curricula?done=deleted", fiber.StatusSeeOther)

@@ -400,6 +400,7 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 	if i+1 < len(lessons) {
 		out.Next = &linkJSON{Slug: lessons[i+1].Slug, Title: lessons[i+1].Title}
 	}
+	c.Set(fiber.HeaderContentLanguage, l.Language) // English, when the lesson lacks the reader's language
 	return c.JSON(out)
 }
 
@@ -466,6 +467,7 @@ func (h *handler) showQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderContentLanguage, q.Language)
 	return c.JSON(toQuizJSON(q))
 }
 

@@ -352,6 +352,9 @@ func TestCourseAndLessonAPI(t *testing.T) {
 				!strings.Contains(l.HTML, "<h2>Part one</h2>") || !strings.Contains(l.HTML, "Text of "+tc.lesson+" in "+tc.language) {
 				t.Errorf("%s in %s: %+v", tc.lesson, tc.lang, l)
 			}
+			if got := resp.Header.Get("Content-Language"); got != tc.language {
+				t.Errorf("%s in %s: Content-Language %q, want the lesson's own %q", tc.lesson, tc.lang, got, tc.language)
+			}
 			for name, link := range map[string]struct {
 				got  *linkJSON
 				want string

@@ -249,6 +249,10 @@ func TestCoursePage(t *testing.T) {
 	if !strings.Contains(body, pageText(t, "fr", "course.fallback.partly")) || !strings.Contains(body, `<a href="/fr/courses/ai-basics/data" dir="ltr" lang="en">Data comes first</a>`) {
 		t.Error("French ai-basics: no notice of the untranslated parts, or their titles not marked English")
 	}
+	// The quiz link's label ends with a colon as French writes it, after a no-break space.
+	if want := html.EscapeString(pageText(t, "fr", "course.quiz.label")) + "\u00a0: <span"; !strings.Contains(body, want) {
+		t.Errorf("French ai-basics: no %q", want)
+	}
 	resp, body = get(t, s.ts.app, "/en/courses/ai-basics")
 	wantPage(t, "ai-basics signed out", resp, body, 200, []string{
 		"<h3>The basics</h3>", `href="/en/courses/ai-basics/what-is-ai"`, `href="/en/courses/ai-basics/data"`,
@@ -486,6 +490,16 @@ func TestCompletionIssuesOneVerifiableCertificate(t *testing.T) {
 				t.Errorf("%s: %d, want 404", path, resp.StatusCode)
 			}
 		}
+		// A course retired after completion keeps its place on /me, for the certificate's sake,
+		// without a link to the page that is now gone.
+		if resp, _ := s.admin.submit("/en/admin/courses", "/en/admin/courses/ai-basics/published", url.Values{"published": {"false"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("unpublish: %d", resp.StatusCode)
+		}
+		_, body = s.browser.get("/en/me")
+		if !strings.Contains(body, `href="/certificates/`+id+`"`) || !strings.Contains(body, pageText(t, "en", "me.courses.retired")) ||
+			strings.Contains(body, `href="/en/courses/ai-basics"`) {
+			t.Error("/me after the course was unpublished: want the certificate link and the retired notice, and no link to the course")
+		}
 	})
 }
 
@@ -643,8 +657,25 @@ func TestCurriculumPagesAndForms(t *testing.T) {
 	resp, body = s.admin.submit("/en/admin/curricula/new", "/en/admin/curricula", form)
 	wantPage(t, "slug taken", resp, body, 422, []string{pageText(t, "en", "admin.curricula.slug_taken")})
 
-	// Delete.
-	resp, _ = s.admin.submit("/en/admin/curricula", "/en/admin/curricula/regulator-path/delete", nil)
+	// A title in the reader's language with an English description: the description says so.
+	form.Set("description.fr", "")
+	s.admin.submit("/en/admin/curricula/regulator-path/edit", "/en/admin/curricula/regulator-path", form)
+	_, body = get(t, s.ts.app, "/fr/curricula/regulator-path")
+	wantPage(t, "French path, English description", &http.Response{StatusCode: 200}, body, 200, []string{
+		"<h1>Parcours des régulateurs</h1>", pageText(t, "fr", "curriculum.fallback.description"),
+		`<p class="lead" dir="ltr" lang="en">Start here.</p>`,
+		// The way back leads to the learning paths.
+		`<nav class="crumbs" aria-label="` + pageText(t, "fr", "course.breadcrumb") + `"><ol><li><a href="/fr/curricula">`,
+	}, pageText(t, "fr", "curriculum.fallback"))
+
+	// Delete: the button asks first, and only the confirmation deletes.
+	resp, body = s.admin.submit("/en/admin/curricula", "/en/admin/curricula/regulator-path/delete", nil)
+	wantPage(t, "delete confirmation", resp, body, 200, []string{pageText(t, "en", "admin.curricula.confirm.heading"),
+		"Regulators&#39; path", `name="confirm" value="yes"`, `href="/en/admin/curricula"`})
+	if resp, _ := get(t, s.ts.app, "/en/curricula/regulator-path"); resp.StatusCode != 200 {
+		t.Fatalf("the path is gone before the deletion was confirmed: %d", resp.StatusCode)
+	}
+	resp, _ = s.admin.submit("/en/admin/curricula", "/en/admin/curricula/regulator-path/delete", url.Values{"confirm": {"yes"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/en/admin/curricula?done=deleted" {
 		t.Fatalf("delete: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}

@@ -112,6 +112,14 @@ type AdminCurriculaPage struct {
 	Curricula []course.Curriculum
 }
 
+// CurriculumDeletePage asks a curriculum manager to confirm that a learning path is to go.
+type CurriculumDeletePage struct {
+	Page
+	Curriculum *course.Curriculum
+	Action     string // where the confirmed deletion is posted
+	Cancel     string // back to the list
+}
+
 // CurriculumFormPage creates or edits a learning path.
 type CurriculumFormPage struct {
 	Page

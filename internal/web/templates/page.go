@@ -41,6 +41,10 @@ func (p Page) LangURL(tag string) string {
 // URL is an address inside the site in the page's language: URL("/courses") is "/fr/courses".
 func (p Page) URL(path string) string { return "/" + p.L.Tag + path }
 
+// Colon is the colon between a label and what it names, as the page's language writes it
+// (" : " in French, "：" in Chinese).
+func (p Page) Colon() string { return p.L.T("punct.colon") }
+
 // navCurrent is the aria-current value for the nav item of section.
 func (p Page) navCurrent(section string) string {
 	if p.Section == section {
