@@ -245,7 +245,11 @@ func loadContent(dir string, stdout, stderr io.Writer) ([]course.Source, bool) {
 		fmt.Fprintln(stdout, p.String())
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "capacityhub: %d problems in %s\n", len(problems), dir)
+		noun := "problems"
+		if len(problems) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(stderr, "capacityhub: %d %s in %s\n", len(problems), noun, dir)
 		return nil, false
 	}
 	return sources, true

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,6 +88,99 @@ func TestContentCheck(t *testing.T) {
 	code, out, _ = runCmd(t, nil, "content", "check", filepath.Join(dir, "bad"))
 	if code != 1 || !strings.Contains(out, filepath.Join(bad, "course.toml")+":1: level") {
 		t.Errorf("bad content: exit %d, %q", code, out)
+	}
+}
+
+// content check prints every problem of a broken copy of the shipped courses, each at the line to
+// fix, and nothing that only follows from another; the count closes on stderr.
+func TestContentCheckReportsEveryProblem(t *testing.T) {
+	src := mustAbs(t, "../../content")
+	const c = "ai-network-operations"
+	prereqs := lineStarting(t, filepath.Join(src, c, "course.toml"), "prerequisites")
+	for _, tc := range []struct {
+		name    string
+		edit    func(t *testing.T, dir string)
+		want    []string // file:line: message, file within the content folder
+		summary string
+	}{
+		{"bad prerequisite, alone", func(t *testing.T, dir string) {
+			replaceInFile(t, filepath.Join(dir, c, "course.toml"), "prerequisites = []", `prerequisites = ["nowhere"]`)
+		}, []string{fmt.Sprintf(`%s/course.toml:%d: prerequisite "nowhere" is not a course here`, c, prereqs)}, "1 problem in"},
+		{"bad prerequisite beside another problem", func(t *testing.T, dir string) {
+			replaceInFile(t, filepath.Join(dir, c, "course.toml"), "prerequisites = []", `prerequisites = ["nowhere"]`)
+			replaceInFile(t, filepath.Join(dir, c, "course.toml"), `level = "introductory"`, `level = "easy"`)
+		}, []string{
+			fmt.Sprintf(`%s/course.toml:%d: level "easy" is not one of introductory, intermediate, advanced`, c, lineStarting(t, filepath.Join(src, c, "course.toml"), "level")),
+			fmt.Sprintf(`%s/course.toml:%d: prerequisite "nowhere" is not a course here`, c, prereqs),
+		}, "2 problems in"},
+		{"English texts and quiz missing", func(t *testing.T, dir string) {
+			mustRemove(t, filepath.Join(dir, c, "en", "course.toml"))
+			mustRemove(t, filepath.Join(dir, c, "en", "foundations", "quiz.toml"))
+		}, []string{
+			c + "/en/course.toml:1: missing: every course needs its English texts",
+			c + `/en/foundations/quiz.toml:1: missing: the quiz of module "foundations" has no English text`,
+		}, "2 problems in"},
+		{"French texts do not parse", func(t *testing.T, dir string) {
+			replaceInFile(t, filepath.Join(dir, c, "fr", "course.toml"), "summary = ", "summary = = ")
+		}, []string{
+			fmt.Sprintf("%s/fr/course.toml:%d: expected value but found '=' instead", c, lineStarting(t, filepath.Join(src, c, "fr", "course.toml"), "summary")),
+		}, "1 problem in"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "content")
+			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(t, dir)
+			code, out, errOut := runCmd(t, nil, "content", "check", dir)
+			var want []string
+			for _, w := range tc.want {
+				want = append(want, filepath.Join(dir, w))
+			}
+			if got := strings.Split(strings.TrimSpace(out), "\n"); code != 1 || !slices.Equal(got, want) {
+				t.Errorf("exit %d, output:\n  %s\nwant exit 1 and:\n  %s", code, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+			if !strings.Contains(errOut, "capacityhub: "+tc.summary+" "+dir+"\n") {
+				t.Errorf("stderr %q; want %q", errOut, tc.summary)
+			}
+		})
+	}
+}
+
+// lineStarting is the number of the first line of file that starts with prefix.
+func lineStarting(t *testing.T, file, prefix string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line of %s starts with %q", file, prefix)
+	return 0
+}
+
+func replaceInFile(t *testing.T, file, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", file, old)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRemove(t *testing.T, file string) {
+	t.Helper()
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
 	}
 }
 

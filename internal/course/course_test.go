@@ -136,7 +136,7 @@ func TestCheckReportsProblemsWithPlaces(t *testing.T) {
 		{"translated quiz without a title", func(f fstest.MapFS) {
 			f["mini/fr/basics/quiz.toml"] = &fstest.MapFile{Data: f["mini/en/basics/quiz.toml"].Data}
 			f["mini/fr/course.toml"].Data = []byte(strings.Replace(string(f["mini/fr/course.toml"].Data), "quiz_title = \"Quiz des bases\"\n", "", 1))
-		}, "mini/fr/course.toml", 1, "quiz_title"},
+		}, "mini/fr/course.toml", 3, "quiz_title"},
 		{"quiz without questions", func(f fstest.MapFS) {
 			st := string(f["mini/course.toml"].Data)
 			f["mini/course.toml"].Data = []byte(st[:strings.Index(st, "[[modules.quiz.questions]]")] + "[[modules]]\nslug = \"more\"\nlessons = [\"three\"]\n")

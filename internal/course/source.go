@@ -154,7 +154,8 @@ func (r *reader) add(file string, line int, format string, args ...any) {
 	r.problems = append(r.problems, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-// read returns the file's bytes, noting a problem when it cannot.
+// read returns the file's bytes, noting a problem when it cannot; a file that does not exist is
+// left for the caller to report (or not).
 func (r *reader) read(file string) ([]byte, bool) {
 	b, err := fs.ReadFile(r.fsys, file)
 	if err != nil {
@@ -174,39 +175,139 @@ func (r *reader) read(file string) ([]byte, bool) {
 	return b, true
 }
 
+// missing tells whether file does not exist (rather than exists and cannot be read, which read
+// has reported).
+func (r *reader) missing(file string) bool {
+	_, err := fs.Stat(r.fsys, file)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
 // decode parses TOML into v, noting a syntax error at its line and any key that means nothing.
+// NB: when it returns false, callers must check nothing else of the file: every further
+// "missing" would only repeat the syntax error.
 func (r *reader) decode(file string, b []byte, v any) bool {
 	md, err := toml.Decode(string(b), v)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			r.add(file, pe.Position.Line, "%s", pe.Message)
+			r.add(file, parseErrorLine(b, pe), "%s", pe.Message)
 		} else {
 			r.add(file, 0, "%v", err)
 		}
 		return false
 	}
+	doc := linesOf(b)
 	for _, k := range md.Undecoded() {
-		r.add(file, lineOf(b, k[len(k)-1]), "unknown key %q", k.String())
+		last := k[len(k)-1]
+		line, ok := doc.keyLine(last)
+		if !ok {
+			line = doc.find(last)
+		}
+		r.add(file, line, "unknown key %q", k.String())
 	}
 	return true
 }
 
-// lineOf is the first line of b that mentions needle, for pointing at a problem; 1 when none does.
-func lineOf(b []byte, needle string) int { return lineAfter(b, 1, needle) }
-
-// lineAfter is the first line from line from on that mentions needle, or from when none does:
-// question ids repeat from module to module, so a question is looked for below its module.
-func lineAfter(b []byte, from int, needle string) int {
-	if needle == "" {
-		return from
+// parseErrorLine is the line of a TOML syntax error. The parser counts a line end that is itself
+// the error (`[q1` with no `]`) as the next line; the byte offset it gives is exact.
+func parseErrorLine(b []byte, pe toml.ParseError) int {
+	if start := pe.Position.Start; pe.Position.Len > 0 && start >= 0 && start <= len(b) {
+		return 1 + bytes.Count(b[:start], []byte("\n"))
 	}
-	for i, line := range bytes.Split(b, []byte("\n")) {
-		if i+1 >= from && bytes.Contains(line, []byte(needle)) {
-			return i + 1
+	return pe.Position.Line
+}
+
+// lines is a view of some of a file's lines, for pointing at a problem. The TOML library tells
+// where nothing is once a file parses, so problems are placed by finding the table header or key
+// that holds them; in an unusual layout where that fails, they fall back to the view's first line.
+type lines struct {
+	text     [][]byte
+	from, to int // the lines in view, 1-based; to is one past the last
+}
+
+func linesOf(b []byte) lines {
+	text := bytes.Split(b, []byte("\n"))
+	return lines{text: text, from: 1, to: len(text) + 1}
+}
+
+// find is the first line in view that mentions needle, or the first line in view when none does.
+func (l lines) find(needle string) int {
+	for n := l.from; n < l.to; n++ {
+		if bytes.Contains(l.text[n-1], []byte(needle)) {
+			return n
 		}
 	}
-	return from
+	return l.from
+}
+
+// key is the line in view that sets key, or the first line in view when none does.
+func (l lines) key(key string) int {
+	if n, ok := l.keyLine(key); ok {
+		return n
+	}
+	return l.from
+}
+
+func (l lines) keyLine(key string) (int, bool) {
+	for n := l.from; n < l.to; n++ {
+		rest, ok := bytes.CutPrefix(bytes.TrimSpace(l.text[n-1]), []byte(key))
+		if ok && bytes.HasPrefix(bytes.TrimSpace(rest), []byte("=")) {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// tables are views of each table with header h ("[[modules]]") in view: each runs from its header
+// to the next header h, so that it holds the tables nested in it.
+func (l lines) tables(h string) []lines {
+	var out []lines
+	for n := l.from; n < l.to; n++ {
+		if isHeader(l.text[n-1], h) {
+			if len(out) > 0 {
+				out[len(out)-1].to = n
+			}
+			out = append(out, lines{text: l.text, from: n, to: l.to})
+		}
+	}
+	return out
+}
+
+// table is the view of the table with header h, up to the next header of any table; ok is false
+// (and the view unchanged) when there is no such header.
+func (l lines) table(h string) (lines, bool) {
+	for n := l.from; n < l.to; n++ {
+		if isHeader(l.text[n-1], h) {
+			end := n + 1
+			for end < l.to && !bytes.HasPrefix(bytes.TrimSpace(l.text[end-1]), []byte("[")) {
+				end++
+			}
+			return lines{text: l.text, from: n, to: end}, true
+		}
+	}
+	return l, false
+}
+
+// tableLine is the line of table h's header, or the first line in view when it has none.
+func (l lines) tableLine(h string) int {
+	t, _ := l.table(h)
+	return t.from
+}
+
+// top is the view of the keys before the first table.
+func (l lines) top() lines {
+	for n := l.from; n < l.to; n++ {
+		if bytes.HasPrefix(bytes.TrimSpace(l.text[n-1]), []byte("[")) && !bytes.Contains(l.text[n-1], []byte("=")) {
+			return lines{text: l.text, from: l.from, to: n}
+		}
+	}
+	return l
+}
+
+func isHeader(line []byte, h string) bool {
+	rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte(h))
+	rest = bytes.TrimSpace(rest)
+	return ok && (len(rest) == 0 || rest[0] == '#')
 }
 
 // LoadAll reads every course folder in fsys (folders whose names start with "_" or "." are
@@ -216,150 +317,261 @@ func LoadAll(fsys fs.FS) ([]Source, []Problem) {
 	if err != nil {
 		return nil, []Problem{{File: ".", Message: err.Error()}}
 	}
-	var sources []Source
-	var problems []Problem
+	// Every course folder counts as a course a prerequisite may name, valid or not: a broken
+	// course is reported in its own right, not again in each course that names it.
+	known := map[string]bool{}
+	var dirs []string
 	for _, e := range entries {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), "_") || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		s, ps := Load(fsys, e.Name())
+		dirs = append(dirs, e.Name())
+		known[e.Name()] = true
+	}
+	var sources []Source
+	var problems []Problem
+	for _, dir := range dirs {
+		s, ps := load(fsys, dir, known)
 		problems = append(problems, ps...)
 		if len(ps) == 0 {
 			sources = append(sources, s)
 		}
 	}
-	known := map[string]bool{}
-	for _, s := range sources {
-		known[s.Slug] = true
-	}
-	for _, s := range sources {
-		for _, p := range s.Prerequisites {
-			if !known[p] {
-				problems = append(problems, Problem{File: s.Slug + "/course.toml", Line: 1, Message: fmt.Sprintf("prerequisite %q is not a course here", p)})
-			}
-		}
-	}
 	return sources, problems
 }
 
-// Load reads and checks the course in folder dir of fsys.
-func Load(fsys fs.FS, dir string) (Source, []Problem) {
+// Load reads and checks the course in folder dir of fsys. Prerequisites are not checked: that
+// needs the other courses (LoadAll).
+func Load(fsys fs.FS, dir string) (Source, []Problem) { return load(fsys, dir, nil) }
+
+// load reads and checks the course in folder dir, and its prerequisites against known when that
+// is not nil. It goes on past every problem to find the others, but reports nothing that only
+// follows from a file that is missing or does not parse.
+func load(fsys fs.FS, dir string, known map[string]bool) (Source, []Problem) {
 	r := &reader{fsys: fsys, hash: []byte(importFormat)}
 	s := Source{Slug: dir, Title: map[string]string{}, Summary: map[string]string{}}
-	structPath := path.Join(dir, "course.toml")
 	if !slugPattern.MatchString(dir) {
 		r.add(dir, 0, "folder name %q is not a slug (lowercase a-z, 0-9 and -)", dir)
 	}
-	b, ok := r.read(structPath)
-	if !ok {
-		r.add(structPath, 0, "missing: every course folder needs its course.toml")
-		return s, r.problems
+	st := r.readStructure(dir, known)
+	if st != nil {
+		s.Level, s.EstimatedMinutes, s.Tags, s.Prerequisites = st.Level, st.EstimatedMinutes, st.Tags, st.Prerequisites
 	}
-	var st structureFile
-	if !r.decode(structPath, b, &st) {
-		return s, r.problems
-	}
-	r.checkStructure(structPath, b, &st)
-	s.Level, s.EstimatedMinutes, s.Tags, s.Prerequisites = st.Level, st.EstimatedMinutes, st.Tags, st.Prerequisites
+	r.checkCourseFolder(dir)
 
 	for _, lang := range Languages {
 		if _, err := fs.Stat(fsys, path.Join(dir, lang, "course.toml")); err == nil {
 			s.Languages = append(s.Languages, lang)
 		}
 	}
+	// English lessons and quizzes are checked even when English texts are missing: the course
+	// needs them all the same.
+	checked := s.Languages
 	if !slices.Contains(s.Languages, SourceLanguage) {
 		r.add(path.Join(dir, SourceLanguage, "course.toml"), 0, "missing: every course needs its English texts")
-		return s, r.problems
-	}
-	if entries, err := fs.ReadDir(fsys, dir); err == nil {
-		for _, e := range entries {
-			if e.IsDir() && !slices.Contains(Languages, e.Name()) {
-				r.add(path.Join(dir, e.Name()), 0, "%q is not a course language (%s)", e.Name(), strings.Join(Languages, ", "))
-			}
-		}
+		checked = append([]string{SourceLanguage}, s.Languages...)
 	}
 
-	texts := map[string]textsFile{}
+	texts := map[string]courseTexts{}
 	for _, lang := range s.Languages {
-		file := path.Join(dir, lang, "course.toml")
-		b, _ := r.read(file)
-		var t textsFile
-		if !r.decode(file, b, &t) {
-			continue
-		}
-		texts[lang] = t
-		if strings.TrimSpace(t.Title) == "" {
-			r.add(file, 1, "title is missing")
-		}
-		if strings.TrimSpace(t.Summary) == "" {
-			r.add(file, lineOf(b, "title"), "summary is missing")
-		}
-		s.Title[lang], s.Summary[lang] = strings.TrimSpace(t.Title), strings.TrimSpace(t.Summary)
-		for slug := range t.Modules {
-			if !slices.ContainsFunc(st.Modules, func(m moduleStructure) bool { return m.Slug == slug }) {
-				r.add(file, lineOf(b, "[modules."+slug+"]"), "module %q is not in course.toml", slug)
-			}
+		if t, ok := r.readTexts(dir, lang, st); ok {
+			texts[lang] = t
+			s.Title[lang], s.Summary[lang] = strings.TrimSpace(t.Title), strings.TrimSpace(t.Summary)
 		}
 	}
+	if st == nil {
+		return s, r.problems // without the structure, nothing more can be checked
+	}
 
+	seen := map[string]bool{}
 	for _, m := range st.Modules {
 		ms := ModuleSource{Slug: m.Slug, Title: map[string]string{}, QuizTitle: map[string]string{}}
-		for lang, t := range texts {
-			mt, ok := t.Modules[m.Slug]
+		repeated := seen[m.Slug] // reported by checkStructure; its texts were checked the first time
+		seen[m.Slug] = true
+		for _, lang := range s.Languages {
+			t, ok := texts[lang]
+			if !ok || repeated {
+				continue // texts missing or not parsed, or module repeated: reported already
+			}
 			file := path.Join(dir, lang, "course.toml")
+			header := "[modules." + m.Slug + "]"
+			mt := t.Modules[m.Slug]
 			switch {
-			case ok && strings.TrimSpace(mt.Title) != "":
+			case strings.TrimSpace(mt.Title) != "":
 				ms.Title[lang] = strings.TrimSpace(mt.Title)
 			case lang == SourceLanguage:
-				r.add(file, 1, "module %q has no title", m.Slug)
+				r.add(file, t.doc.tableLine(header), "module %q has no title", m.Slug)
 			}
-			if m.Quiz != nil && strings.TrimSpace(mt.QuizTitle) != "" {
+			switch {
+			case m.Quiz == nil && mt.QuizTitle != "":
+				mv, _ := t.doc.table(header)
+				r.add(file, mv.key("quiz_title"), "module %q has a quiz_title but no quiz in course.toml", m.Slug)
+			case m.Quiz != nil && strings.TrimSpace(mt.QuizTitle) != "":
 				ms.QuizTitle[lang] = strings.TrimSpace(mt.QuizTitle)
-			} else if m.Quiz != nil && lang == SourceLanguage {
-				r.add(file, 1, "module %q has a quiz but no quiz_title", m.Slug)
+			case m.Quiz != nil && lang == SourceLanguage:
+				r.add(file, t.doc.tableLine(header), "module %q has a quiz but no quiz_title", m.Slug)
 			}
 		}
 		for _, slug := range m.Lessons {
-			ms.Lessons = append(ms.Lessons, r.readLesson(dir, m.Slug, slug, s.Languages))
+			ms.Lessons = append(ms.Lessons, r.readLesson(dir, m.Slug, slug, checked))
 		}
 		if m.Quiz != nil {
-			ms.Quiz = r.readQuiz(dir, m.Slug, s.Languages, m.Quiz)
+			ms.Quiz = r.readQuiz(dir, m.Slug, checked, m.Quiz)
 			for _, lang := range s.Languages {
-				if len(ms.Quiz.Questions) == 0 {
-					break
-				}
-				if _, translated := ms.Quiz.Questions[0].Text[lang]; translated && ms.QuizTitle[lang] == "" && lang != SourceLanguage {
-					r.add(path.Join(dir, lang, "course.toml"), 1, "module %q: its quiz is translated but has no quiz_title here", m.Slug)
+				t, parsed := texts[lang]
+				translated := slices.ContainsFunc(ms.Quiz.Questions, func(q QuestionSource) bool { return q.Text[lang] != "" })
+				if parsed && !repeated && translated && ms.QuizTitle[lang] == "" && lang != SourceLanguage {
+					r.add(path.Join(dir, lang, "course.toml"), t.doc.tableLine("[modules."+m.Slug+"]"), "module %q: its quiz is translated but has no quiz_title here", m.Slug)
 				}
 			}
 		}
 		s.Modules = append(s.Modules, ms)
 	}
-	r.checkStrayFiles(dir, s)
+	r.checkStrayFiles(dir, checked, s.Modules)
 	sum := sha256.Sum256(r.hash)
 	s.Hash = hex.EncodeToString(sum[:])
 	return s, r.problems
 }
 
+// readStructure reads and checks a course's course.toml, and its prerequisites against known
+// when that is not nil; it returns nil when the file is missing or does not parse.
+func (r *reader) readStructure(dir string, known map[string]bool) *structureFile {
+	file := path.Join(dir, "course.toml")
+	b, ok := r.read(file)
+	if !ok {
+		if r.missing(file) {
+			r.add(file, 0, "missing: every course folder needs its course.toml")
+		}
+		return nil
+	}
+	var st structureFile
+	if !r.decode(file, b, &st) {
+		return nil
+	}
+	r.checkStructure(file, b, &st)
+	if known != nil {
+		r.checkPrerequisites(file, b, dir, st.Prerequisites, known)
+	}
+	return &st
+}
+
+// checkPrerequisites reports each prerequisite that names no course folder of known, the course
+// itself, or one named before; at the line of the value (or of the key).
+func (r *reader) checkPrerequisites(file string, b []byte, dir string, prereqs []string, known map[string]bool) {
+	view := linesOf(b).top()
+	view.from = view.key("prerequisites")
+	seen := map[string]bool{}
+	for _, p := range prereqs {
+		line := view.find(`"` + p + `"`)
+		switch {
+		case p == dir:
+			r.add(file, line, "prerequisite %q is this course itself", p)
+		case seen[p]:
+			r.add(file, line, "prerequisite %q appears twice", p)
+		case !known[p]:
+			r.add(file, line, "prerequisite %q is not a course here", p)
+		}
+		seen[p] = true
+	}
+}
+
+// checkCourseFolder reports what a course folder holds besides course.toml and language folders.
+func (r *reader) checkCourseFolder(dir string) {
+	entries, err := fs.ReadDir(r.fsys, dir)
+	if err != nil {
+		return // course.toml cannot be there either, and is reported
+	}
+	for _, e := range entries {
+		switch {
+		case e.IsDir() && !slices.Contains(Languages, e.Name()):
+			r.add(path.Join(dir, e.Name()), 0, "%q is not a course language (%s)", e.Name(), strings.Join(Languages, ", "))
+		case !e.IsDir() && e.Name() != "course.toml":
+			r.add(path.Join(dir, e.Name()), 0, "not part of the course: a course folder holds course.toml and language folders only")
+		}
+	}
+}
+
+// courseTexts is a parsed <lang>/course.toml with its lines, for placing later problems.
+type courseTexts struct {
+	textsFile
+	doc lines
+}
+
+// readTexts reads and checks a language's course.toml (against the structure when st is not
+// nil); ok is false when it is missing or does not parse.
+func (r *reader) readTexts(dir, lang string, st *structureFile) (courseTexts, bool) {
+	file := path.Join(dir, lang, "course.toml")
+	b, ok := r.read(file)
+	if !ok {
+		return courseTexts{}, false
+	}
+	t := courseTexts{doc: linesOf(b)}
+	if !r.decode(file, b, &t.textsFile) {
+		return courseTexts{}, false
+	}
+	if strings.TrimSpace(t.Title) == "" {
+		r.add(file, t.doc.top().key("title"), "title is missing")
+	}
+	if strings.TrimSpace(t.Summary) == "" {
+		line, ok := t.doc.top().keyLine("summary")
+		if !ok {
+			line = t.doc.top().key("title")
+		}
+		r.add(file, line, "summary is missing")
+	}
+	if st != nil {
+		for _, slug := range sortedKeys(t.Modules) {
+			if !slices.ContainsFunc(st.Modules, func(m moduleStructure) bool { return m.Slug == slug }) {
+				r.add(file, t.doc.tableLine("[modules."+slug+"]"), "module %q is not in course.toml", slug)
+			}
+		}
+	}
+	return t, true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // checkStructure checks the language-independent course.toml.
 func (r *reader) checkStructure(file string, b []byte, st *structureFile) {
+	doc := linesOf(b)
+	top := doc.top()
 	if !slices.Contains(Levels, st.Level) {
-		r.add(file, lineOf(b, "level"), "level %q is not one of %s", st.Level, strings.Join(Levels, ", "))
+		r.add(file, top.key("level"), "level %q is not one of %s", st.Level, strings.Join(Levels, ", "))
 	}
 	if st.EstimatedMinutes <= 0 || st.EstimatedMinutes > 100*60 {
-		r.add(file, lineOf(b, "estimated_minutes"), "estimated_minutes must be between 1 and 6000")
+		r.add(file, top.key("estimated_minutes"), "estimated_minutes must be between 1 and 6000")
 	}
+	tags := map[string]bool{}
 	for _, tag := range st.Tags {
-		if !slugPattern.MatchString(tag) {
-			r.add(file, lineOf(b, "tags"), "tag %q is not lowercase a-z, 0-9 and -", tag)
+		switch {
+		case !slugPattern.MatchString(tag):
+			r.add(file, top.key("tags"), "tag %q is not lowercase a-z, 0-9 and -", tag)
+		case tags[tag]:
+			r.add(file, top.key("tags"), "tag %q appears twice", tag)
 		}
+		tags[tag] = true
 	}
 	if len(st.Modules) == 0 {
 		r.add(file, 1, "a course needs at least one [[modules]]")
 	}
+	views := doc.tables("[[modules]]")
 	modules, lessons := map[string]bool{}, map[string]bool{}
-	for _, m := range st.Modules {
-		line := lineOf(b, `"`+m.Slug+`"`)
+	for i, m := range st.Modules {
+		var view lines
+		if len(views) == len(st.Modules) {
+			view = views[i]
+		} else { // modules written some other way (inline tables): look for the slug
+			view = doc
+			view.from = doc.find(`"` + m.Slug + `"`)
+		}
+		line := view.key("slug")
 		switch {
 		case !slugPattern.MatchString(m.Slug):
 			r.add(file, line, "module slug %q is not lowercase a-z, 0-9 and -", m.Slug)
@@ -371,7 +583,7 @@ func (r *reader) checkStructure(file string, b []byte, st *structureFile) {
 			r.add(file, line, "module %q has no lessons", m.Slug)
 		}
 		for _, l := range m.Lessons {
-			ll := lineOf(b, `"`+l+`"`)
+			ll := view.find(`"` + l + `"`)
 			switch {
 			case !slugPattern.MatchString(l):
 				r.add(file, ll, "lesson slug %q is not lowercase a-z, 0-9 and -", l)
@@ -383,24 +595,32 @@ func (r *reader) checkStructure(file string, b []byte, st *structureFile) {
 			lessons[l] = true
 		}
 		if m.Quiz != nil {
-			r.checkQuizStructure(file, b, line, m.Slug, m.Quiz)
+			r.checkQuizStructure(file, view, m.Slug, m.Quiz)
 		}
 	}
 }
 
-func (r *reader) checkQuizStructure(file string, b []byte, moduleLine int, module string, q *quizStructure) {
+// checkQuizStructure checks the quiz of a module, whose lines are in view.
+func (r *reader) checkQuizStructure(file string, view lines, module string, q *quizStructure) {
 	if q.PassMark == 0 {
 		q.PassMark = DefaultPassMark
 	}
+	quiz, _ := view.table("[modules.quiz]")
 	if q.PassMark < 1 || q.PassMark > 100 {
-		r.add(file, lineAfter(b, moduleLine, "pass_mark"), "quiz of module %q: pass_mark must be between 1 and 100", module)
+		r.add(file, quiz.key("pass_mark"), "quiz of module %q: pass_mark must be between 1 and 100", module)
 	}
 	if len(q.Questions) == 0 {
-		r.add(file, lineAfter(b, moduleLine, "[modules.quiz]"), "quiz of module %q has no questions", module)
+		r.add(file, quiz.from, "quiz of module %q has no questions", module)
 	}
+	views := view.tables("[[modules.quiz.questions]]")
 	ids := map[string]bool{}
-	for _, qs := range q.Questions {
-		line := lineAfter(b, moduleLine, `id = "`+qs.ID+`"`)
+	for i, qs := range q.Questions {
+		var line int
+		if len(views) == len(q.Questions) {
+			line = views[i].key("id")
+		} else {
+			line = view.find(`"` + qs.ID + `"`)
+		}
 		if qs.ID == "" || ids[qs.ID] {
 			r.add(file, line, "quiz of module %q: question id %q is empty or repeated", module, qs.ID)
 		}
@@ -418,22 +638,28 @@ func (r *reader) checkQuizStructure(file string, b []byte, moduleLine int, modul
 		if len(qs.Correct) == 0 {
 			r.add(file, line, "module %q, question %q has no correct choice", module, qs.ID)
 		}
+		correct := map[string]bool{}
 		for _, c := range qs.Correct {
-			if !seen[c] {
+			switch {
+			case !seen[c]:
 				r.add(file, line, "module %q, question %q: correct choice %q is not among its choices", module, qs.ID, c)
+			case correct[c]:
+				// NB: a repeat would make a one-answer question "select all that apply".
+				r.add(file, line, "module %q, question %q: correct choice %q is listed twice", module, qs.ID, c)
 			}
+			correct[c] = true
 		}
 	}
 }
 
-// readLesson reads a lesson in every language that has it; English is required.
+// readLesson reads a lesson in every language of langs that has it; English is required.
 func (r *reader) readLesson(dir, module, slug string, langs []string) LessonSource {
 	l := LessonSource{Slug: slug, Title: map[string]string{}, Body: map[string]string{}}
 	for _, lang := range langs {
 		file := path.Join(dir, lang, module, slug+".md")
 		b, ok := r.read(file)
 		if !ok {
-			if lang == SourceLanguage {
+			if lang == SourceLanguage && r.missing(file) {
 				r.add(file, 0, "missing: lesson %q has no English text", slug)
 			}
 			continue
@@ -448,7 +674,21 @@ func (r *reader) readLesson(dir, module, slug string, langs []string) LessonSour
 			r.add(file, 2, "the lesson has a title but no text")
 			continue
 		}
+		fence := "" // the ``` or ~~~ that opened the code block we are in, if any
 		for i, line := range strings.Split(rest, "\n") {
+			if m := fenceOf(line); m != "" {
+				switch {
+				case fence == "":
+					fence = m
+					continue
+				case m[0] == fence[0] && len(m) >= len(fence) && strings.TrimSpace(strings.TrimLeft(line, " ")[len(m):]) == "":
+					fence = ""
+					continue
+				}
+			}
+			if fence != "" {
+				continue // code: a '# comment' there is no heading, nor is '![' an image
+			}
 			if strings.HasPrefix(line, "# ") {
 				r.add(file, i+2, "only the first line may be a level-one heading; use ## for sections")
 			}
@@ -461,8 +701,23 @@ func (r *reader) readLesson(dir, module, slug string, langs []string) LessonSour
 	return l
 }
 
-// readQuiz reads a quiz's texts in every language that has them; English is required, and each
-// language's file must name exactly the questions and choices of the structure.
+// fenceOf is the run of three or more ` or ~ that opens (or closes) a fenced code block on line,
+// or "" when line is no fence.
+func fenceOf(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 {
+		return "" // indented code, not a fence
+	}
+	for _, c := range []string{"`", "~"} {
+		if n := len(t) - len(strings.TrimLeft(t, c)); n >= 3 {
+			return t[:n]
+		}
+	}
+	return ""
+}
+
+// readQuiz reads a quiz's texts in every language of langs that has them; English is required,
+// and each language's file must name exactly the questions and choices of the structure.
 func (r *reader) readQuiz(dir, module string, langs []string, qs *quizStructure) *QuizSource {
 	q := &QuizSource{PassMark: qs.PassMark}
 	for _, s := range qs.Questions {
@@ -473,7 +728,7 @@ func (r *reader) readQuiz(dir, module string, langs []string, qs *quizStructure)
 		file := path.Join(dir, lang, module, "quiz.toml")
 		b, ok := r.read(file)
 		if !ok {
-			if lang == SourceLanguage {
+			if lang == SourceLanguage && r.missing(file) {
 				r.add(file, 0, "missing: the quiz of module %q has no English text", module)
 			}
 			continue
@@ -482,15 +737,22 @@ func (r *reader) readQuiz(dir, module string, langs []string, qs *quizStructure)
 		if !r.decode(file, b, &texts) {
 			continue
 		}
-		for id := range texts {
+		doc := linesOf(b)
+		questionLine := func(id string) int {
+			if t, ok := doc.table("[" + id + "]"); ok {
+				return t.from
+			}
+			return doc.find("[" + id + ".")
+		}
+		for _, id := range sortedKeys(texts) {
 			if !slices.ContainsFunc(q.Questions, func(x QuestionSource) bool { return x.ID == id }) {
-				r.add(file, lineOf(b, "["+id+"]"), "question %q is not in course.toml", id)
+				r.add(file, questionLine(id), "question %q is not in course.toml", id)
 			}
 		}
 		for i := range q.Questions {
 			qq := &q.Questions[i]
 			t, ok := texts[qq.ID]
-			line := lineOf(b, "["+qq.ID+"]")
+			line := questionLine(qq.ID)
 			if !ok || strings.TrimSpace(t.Text) == "" {
 				r.add(file, line, "question %q has no text", qq.ID)
 				continue
@@ -498,14 +760,18 @@ func (r *reader) readQuiz(dir, module string, langs []string, qs *quizStructure)
 			if strings.TrimSpace(t.Explanation) == "" {
 				r.add(file, line, "question %q has no explanation", qq.ID)
 			}
+			choices, found := doc.table("[" + qq.ID + ".choices]")
+			if !found {
+				choices.from = line
+			}
 			for _, c := range qq.Choices {
 				if strings.TrimSpace(t.Choices[c]) == "" {
-					r.add(file, lineOf(b, "["+qq.ID+".choices]"), "question %q: choice %q has no text", qq.ID, c)
+					r.add(file, choices.from, "question %q: choice %q has no text", qq.ID, c)
 				}
 			}
-			for c := range t.Choices {
+			for _, c := range sortedKeys(t.Choices) {
 				if !slices.Contains(qq.Choices, c) {
-					r.add(file, lineOf(b, "["+qq.ID+".choices]"), "question %q: choice %q is not in course.toml", qq.ID, c)
+					r.add(file, choices.key(c), "question %q: choice %q is not in course.toml", qq.ID, c)
 				}
 			}
 			qq.Text[lang], qq.Explanation[lang] = strings.TrimSpace(t.Text), strings.TrimSpace(t.Explanation)
@@ -517,11 +783,11 @@ func (r *reader) readQuiz(dir, module string, langs []string, qs *quizStructure)
 
 // checkStrayFiles reports files in a language folder that no lesson or quiz accounts for: most
 // often a lesson renamed in one place and not the other.
-func (r *reader) checkStrayFiles(dir string, s Source) {
+func (r *reader) checkStrayFiles(dir string, langs []string, modules []ModuleSource) {
 	want := map[string]bool{}
-	for _, lang := range s.Languages {
+	for _, lang := range langs {
 		want[path.Join(dir, lang, "course.toml")] = true
-		for _, m := range s.Modules {
+		for _, m := range modules {
 			for _, l := range m.Lessons {
 				want[path.Join(dir, lang, m.Slug, l.Slug+".md")] = true
 			}
@@ -531,7 +797,7 @@ func (r *reader) checkStrayFiles(dir string, s Source) {
 		}
 	}
 	var stray []string
-	for _, lang := range s.Languages {
+	for _, lang := range langs {
 		_ = fs.WalkDir(r.fsys, path.Join(dir, lang), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && !want[p] {
 				stray = append(stray, p)
