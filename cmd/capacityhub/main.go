@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"capacityhub/internal/app"
@@ -39,7 +40,7 @@ Usage:
   capacityhub help       show this help
 
 Configuration comes from the environment: ADDR, BASE_URL, DATABASE_URL, REDIS_URL, SECRET_KEY,
-CONTENT_DIR, TRUSTED_PROXIES, LOG_FORMAT (see README.md).
+CONTENT_DIR, TRUSTED_PROXIES, LOG_FORMAT, SMTP_URL (see README.md).
 `
 
 func main() {
@@ -60,6 +61,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve", "migrate", "user", "content":
 	default:
 		fmt.Fprintf(stderr, "capacityhub: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if slices.ContainsFunc(args[1:], func(a string) bool { return a == "-h" || a == "--help" || a == "-help" }) {
+		fmt.Fprint(stdout, usage) // `capacityhub serve --help` must not start a server
+		return 0
+	}
+	if (args[0] == "serve" || args[0] == "migrate") && len(args) > 1 {
+		fmt.Fprintf(stderr, "capacityhub: %s takes no arguments (got %q)\n\n%s", args[0], args[1:], usage)
 		return 2
 	}
 

@@ -22,7 +22,13 @@ func TestUsage(t *testing.T) {
 	if code, out, _ := runCmd(t, nil, "--help"); code != 0 || !strings.Contains(out, "capacityhub serve") {
 		t.Errorf("--help: exit %d, %q", code, out)
 	}
-	for _, args := range [][]string{{}, {"frobnicate"}} {
+	// Help asked of a command is help, not a server started on :8080.
+	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "-h"}} {
+		if code, out, _ := runCmd(t, nil, args...); code != 0 || !strings.Contains(out, "capacityhub serve") {
+			t.Errorf("%v: exit %d, %q; want the usage and exit 0", args, code, out)
+		}
+	}
+	for _, args := range [][]string{{}, {"frobnicate"}, {"serve", "now"}, {"migrate", "extra", "junk"}} {
 		code, _, errOut := runCmd(t, nil, args...)
 		if code != 2 || !strings.Contains(errOut, "Usage:") {
 			t.Errorf("%v: exit %d, stderr %q; want usage and exit 2", args, code, errOut)
@@ -34,22 +40,28 @@ func TestUsage(t *testing.T) {
 func TestStartupErrorsNameTheSetting(t *testing.T) {
 	dir := t.TempDir()
 	sqlite := "sqlite:" + filepath.Join(dir, "ch.db")
+	if err := os.WriteFile(filepath.Join(dir, "a-file"), nil, 0o600); err != nil { // no folder can be made under it
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name    string
 		env     map[string]string
 		setting string
+		cause   string // what the line must say of the cause, when it matters
 	}{
-		{"bad log format", map[string]string{"DATABASE_URL": sqlite, "LOG_FORMAT": "yaml"}, "LOG_FORMAT"},
-		{"postgres unreachable", map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/x?connect_timeout=1", "SECRET_KEY": strings.Repeat("k", 32)}, "DATABASE_URL"},
-		{"redis unreachable", map[string]string{"DATABASE_URL": sqlite, "REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL"},
-		{"address in use", map[string]string{"DATABASE_URL": sqlite, "ADDR": "256.1.1.1:99999"}, "ADDR"},
+		{"bad log format", map[string]string{"DATABASE_URL": sqlite, "LOG_FORMAT": "yaml"}, "LOG_FORMAT", "yaml"},
+		{"postgres unreachable", map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/x?connect_timeout=1", "SECRET_KEY": strings.Repeat("k", 32)}, "DATABASE_URL", ""},
+		{"redis unreachable", map[string]string{"DATABASE_URL": sqlite, "REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL", "refused"},
+		{"address in use", map[string]string{"DATABASE_URL": sqlite, "ADDR": "256.1.1.1:99999"}, "ADDR", ""},
+		{"content folder missing", map[string]string{"DATABASE_URL": sqlite, "CONTENT_DIR": filepath.Join(dir, "no-such-folder")}, "CONTENT_DIR", "not a folder"},
+		{"database folder impossible", map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "a-file", "x.db")}, "DATABASE_URL", "folder"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := runCmd(t, tc.env, "serve")
 			lines := strings.Split(strings.TrimSpace(errOut), "\n")
 			last := lines[len(lines)-1]
-			if code != 1 || !strings.HasPrefix(last, "capacityhub: "+tc.setting+": ") {
-				t.Fatalf("exit %d, stderr %q; want exit 1 and a line naming %s", code, errOut, tc.setting)
+			if code != 1 || !strings.HasPrefix(last, "capacityhub: "+tc.setting+": ") || !strings.Contains(last, tc.cause) {
+				t.Fatalf("exit %d, stderr %q; want exit 1 and a line naming %s and saying %q", code, errOut, tc.setting, tc.cause)
 			}
 			if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, ".go:") {
 				t.Errorf("stack trace printed: %s", errOut)

@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -78,13 +78,16 @@ func OpenStore(ctx context.Context, cfg *config.Config) (kv.Store, error) {
 	defer cancel()
 	if err := r.Ping(ctx); err != nil {
 		r.Close()
-		return nil, &config.Error{Name: "REDIS_URL", Err: fmt.Errorf("cannot connect: %w", errors.Unwrap(err))}
+		// The cause (refused, timed out, no such database number…) is what the operator needs.
+		cause := strings.TrimPrefix(err.Error(), kv.ErrUnavailable.Error()+": ")
+		return nil, &config.Error{Name: "REDIS_URL", Err: fmt.Errorf("cannot connect: %s", cause)}
 	}
 	return r, nil
 }
 
 // ContentSources returns the course sources: CONTENT_DIR when that folder exists, else the ones
-// built into the binary.
+// built into the binary (config.Load has refused a CONTENT_DIR that was set and is no folder, so
+// this happens only with the default).
 func ContentSources(cfg *config.Config) (fs.FS, string) {
 	if info, err := os.Stat(cfg.ContentDir); err == nil && info.IsDir() {
 		return os.DirFS(cfg.ContentDir), cfg.ContentDir
@@ -169,7 +172,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	}
 	log.Info("shutting down", "grace", shutdownGrace.String())
 	if err := app.ShutdownWithTimeout(shutdownGrace); err != nil {
-		return err
+		return fmt.Errorf("shutdown: requests still running after %v: %w", shutdownGrace, err)
 	}
 	return <-served
 }

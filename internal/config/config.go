@@ -29,6 +29,8 @@ type Config struct {
 	SMTPURL        string         // SMTP_URL: smtp://user:password@host:port?from=…; empty: e-mail goes to the log
 }
 
+const defaultContentDir = "content"
+
 // Error names the setting at fault; its message is the one line start-up prints.
 type Error struct {
 	Name string
@@ -72,7 +74,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		{"DATABASE_URL", "sqlite:data/capacityhub.db", &c.DatabaseURL},
 		{"REDIS_URL", "", &c.RedisURL},
 		{"SECRET_KEY", "", &secret},
-		{"CONTENT_DIR", "content", &c.ContentDir},
+		{"CONTENT_DIR", defaultContentDir, &c.ContentDir},
 		{"TRUSTED_PROXIES", "", &proxies},
 		{"LOG_FORMAT", "text", &c.LogFormat},
 		{"SMTP_URL", "", &c.SMTPURL},
@@ -102,6 +104,19 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || u.Scheme != "smtp" || u.Host == "" {
 			return nil, &Error{"SMTP_URL", errors.New("want smtp://user:password@host:port")}
+		}
+	}
+	if c.ContentDir != defaultContentDir {
+		// A missing ./content (the default) means the courses built into the binary; a folder
+		// named on purpose must be there.
+		if info, err := os.Stat(c.ContentDir); err != nil || !info.IsDir() {
+			return nil, &Error{"CONTENT_DIR", fmt.Errorf("%s is not a folder", c.ContentDir)}
+		}
+	}
+	if p := c.SQLitePath(); p != "" {
+		// NB: before the secret key, which is kept beside the database when SECRET_KEY is unset.
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return nil, &Error{"DATABASE_URL", fmt.Errorf("cannot create the database's folder: %w", err)}
 		}
 	}
 	if c.SecretKey, err = secretKey(secret, c.SQLitePath()); err != nil {

@@ -137,6 +137,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	get(t, app, "/en/")
 	get(t, app, "/fr/")
 	get(t, app, "/en/random-scanner-path")
+	get(t, app, "/")
 	resp, body := get(t, app, "/metrics")
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
@@ -144,6 +145,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	for _, want := range []string{
 		`capacityhub_http_requests_total{method="GET",route="/:lang",status="200"} 2`,
 		`capacityhub_http_requests_total{method="GET",route="(unmatched)",status="404"} 1`,
+		`capacityhub_http_requests_total{method="GET",route="/",status="303"} 1`,
 		`capacityhub_http_request_duration_seconds_bucket{method="GET",route="/:lang"`,
 		"capacityhub_database_up 1",
 		"capacityhub_kv_up 1",
@@ -154,6 +156,28 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	}
 	if strings.Contains(body, "random-scanner-path") {
 		t.Error("a raw path became a metric label")
+	}
+}
+
+// A request that a middleware answers before any route (here: a write while Redis is down) is
+// counted under its own label, not under "/", the home redirect's route.
+func TestMetricsNameRequestsEndedBeforeRouting(t *testing.T) {
+	down, err := kv.NewRedis("redis://127.0.0.1:1/0", "x:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), down, nil)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, _ := do(t, app, req); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("a write with Redis down: %d, want 503", resp.StatusCode)
+	}
+	_, body := get(t, app, "/metrics")
+	if want := `capacityhub_http_requests_total{method="POST",route="(middleware)",status="503"} 1`; !strings.Contains(body, want) {
+		t.Errorf("metrics lack %s", want)
+	}
+	if strings.Contains(body, `route="/",status="503"`) {
+		t.Error("the refused write is counted under the route /")
 	}
 }
 

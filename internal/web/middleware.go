@@ -40,6 +40,7 @@ func newRequestID() string {
 // NB: it must run first (right after recover), so that it sees every status, errors included.
 func (h *handler) observe(c *fiber.Ctx) error {
 	start := time.Now()
+	entry := c.Route() // the middleware stack's route: still c.Route() if no route is reached
 	rid := newRequestID()
 	c.Locals(localRequestID, rid)
 	c.Locals(localClientIP, h.resolveClientIP(c))
@@ -54,8 +55,13 @@ func (h *handler) observe(c *fiber.Ctx) error {
 
 	status := c.Response().StatusCode()
 	route := c.Route().Path
-	if status == fiber.StatusNotFound || status == fiber.StatusMethodNotAllowed {
+	switch {
+	case status == fiber.StatusNotFound || status == fiber.StatusMethodNotAllowed:
 		route = "(unmatched)" // NB: keeps scanners' random paths out of the metrics' label set
+	case c.Route() == entry:
+		// Answered by a middleware (a rate limit, the store down) before any route: its route
+		// would read "/", as if it were the home redirect.
+		route = "(middleware)"
 	}
 	elapsed := time.Since(start)
 	h.metrics.observe(c.Method(), route, status, elapsed)
