@@ -69,10 +69,12 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 		{name: "lesson-fallback", path: "/courses/ai-basics/data", who: learner},
 		{name: "quiz", path: "/courses/ai-basics/quizzes/basics", who: learner},
 		{name: "quiz-result", path: "/courses/ai-basics/quizzes/basics", who: learner, quiz: true},
+		{name: "curricula", path: "/curricula"},
 		{name: "curriculum", path: "/curricula/regulator-path", who: learner},
 		{name: "me", path: "/me", who: learner},
 		{name: "certificate-print", path: "/certificates/" + cert + "/print"},
 		{name: "admin-courses", path: "/admin/courses", who: manager},
+		{name: "admin-curricula", path: "/admin/curricula", who: manager},
 		{name: "admin-curriculum-form", path: "/admin/curricula/regulator-path/edit", who: manager},
 	}
 	for _, lang := range []string{"ar", "fr"} {
