@@ -158,8 +158,12 @@ func (h *handler) saveCurriculumFromForm(c *fiber.Ctx, create bool) error {
 	if !create {
 		slug = c.Params("slug")
 	}
-	in := curriculumInputFrom(c, slug)
-	err = h.courses.SaveCurriculum(c.UserContext(), u, in, create)
+	in, positions, posErrs := curriculumInputFrom(c, slug)
+	if len(posErrs) > 0 {
+		err = posErrs // NB: nothing is saved while a position is unclear
+	} else {
+		err = h.courses.SaveCurriculum(c.UserContext(), u, in, create)
+	}
 	if errors.Is(err, course.ErrSlugTaken) {
 		err = validate.Errors{{Field: "slug", Key: "admin.curricula.slug_taken"}}
 	}
@@ -169,6 +173,11 @@ func (h *handler) saveCurriculumFromForm(c *fiber.Ctx, create bool) error {
 		view, err := h.curriculumForm(c, loc, u, in, create, errs)
 		if err != nil {
 			return err
+		}
+		for i, cf := range view.Courses { // what was typed comes back as typed
+			if p, ok := positions[cf.Course.Slug]; ok && cf.Included {
+				view.Courses[i].Position = p
+			}
 		}
 		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.CurriculumForm(view))
 	}
@@ -208,9 +217,11 @@ func (h *handler) deleteCurriculumFromForm(c *fiber.Ctx) error {
 }
 
 // curriculumInputFrom reads the curriculum form: title.<lang> and description.<lang> for each
-// language, the ticked courses, and position.<course> to order them (a course without a usable
-// number goes after those with one, in the form's order).
-func curriculumInputFrom(c *fiber.Ctx, slug string) course.CurriculumInput {
+// language, the ticked courses, and position.<course> to order them. A ticked course left without
+// a number goes after those with one, in the form's order; a number that is not a whole number
+// from 1 to 999, or that two ticked courses share, is an error beside its field. It also returns
+// the positions as typed, to show them again.
+func curriculumInputFrom(c *fiber.Ctx, slug string) (course.CurriculumInput, map[string]string, validate.Errors) {
 	in := course.CurriculumInput{Slug: slug, Title: map[string]string{}, Description: map[string]string{}}
 	for _, l := range course.Languages {
 		if t := strings.TrimSpace(c.FormValue("title." + l)); t != "" {
@@ -225,11 +236,26 @@ func curriculumInputFrom(c *fiber.Ctx, slug string) course.CurriculumInput {
 		position int
 	}
 	var picks []pick
+	typed := map[string]string{}
+	taken := map[int]bool{}
+	var errs validate.Errors
 	for _, v := range c.Request().PostArgs().PeekMulti("courses") {
 		s := string(v)
-		pos, err := strconv.Atoi(strings.TrimSpace(c.FormValue("position." + s)))
-		if err != nil || pos < 1 {
-			pos = math.MaxInt
+		raw := strings.TrimSpace(c.FormValue("position." + s))
+		typed[s] = raw
+		pos := math.MaxInt
+		if raw != "" {
+			n, err := strconv.Atoi(raw)
+			switch {
+			case err != nil || n < 1 || n > maxPosition:
+				errs = append(errs, validate.FieldError{Field: "position." + s, Key: "admin.curricula.position_invalid",
+					Args: map[string]any{"Max": maxPosition}})
+			case taken[n]:
+				errs = append(errs, validate.FieldError{Field: "position." + s, Key: "admin.curricula.position_repeated",
+					Args: map[string]any{"Position": n}})
+			default:
+				taken[n], pos = true, n
+			}
 		}
 		picks = append(picks, pick{s, pos})
 	}
@@ -237,8 +263,11 @@ func curriculumInputFrom(c *fiber.Ctx, slug string) course.CurriculumInput {
 	for _, p := range picks {
 		in.Courses = append(in.Courses, p.slug)
 	}
-	return in
+	return in, typed, errs
 }
+
+// maxPosition is the largest position the curriculum form takes, as its inputs say (max="999").
+const maxPosition = 999
 
 // curriculumForm fills the create or edit form with in and, after a refused submission, errs.
 // Every course is listed: those of the curriculum first, numbered in order, then the others.
@@ -266,7 +295,8 @@ func (h *handler) curriculumForm(c *fiber.Ctx, loc *i18n.Localizer, u *auth.User
 	}
 	for i, slug := range in.Courses {
 		if j := slices.IndexFunc(all, func(s course.Stats) bool { return s.Slug == slug }); j >= 0 {
-			v.Courses = append(v.Courses, templates.CurriculumCourseField{Course: all[j].Course, Included: true, Position: strconv.Itoa(i + 1)})
+			v.Courses = append(v.Courses, templates.CurriculumCourseField{Course: all[j].Course, Included: true, Position: strconv.Itoa(i + 1),
+				Error: fieldError(loc, errs, "position."+slug)})
 		}
 	}
 	for _, s := range all {

@@ -657,6 +657,33 @@ func TestCurriculumPagesAndForms(t *testing.T) {
 	resp, body = s.admin.submit("/en/admin/curricula/new", "/en/admin/curricula", form)
 	wantPage(t, "slug taken", resp, body, 422, []string{pageText(t, "en", "admin.curricula.slug_taken")})
 
+	// A position that is no number, or that two courses share, is refused beside its field, with
+	// what was typed, and nothing is saved.
+	for _, tc := range []struct {
+		name, basics, governance, field, key string
+	}{
+		{"not a number", "first", "2", "ai-basics", "admin.curricula.position_invalid"},
+		{"zero", "0", "1", "ai-basics", "admin.curricula.position_invalid"},
+		{"shared", "1", "1", "ai-governance", "admin.curricula.position_repeated"},
+	} {
+		edit := url.Values{}
+		for k, v := range form {
+			edit[k] = v
+		}
+		edit.Set("title.en", "Not saved")
+		edit.Set("position.ai-basics", tc.basics)
+		edit.Set("position.ai-governance", tc.governance)
+		resp, body = s.admin.submit("/en/admin/curricula/regulator-path/edit", "/en/admin/curricula/regulator-path", edit)
+		wantPage(t, "position "+tc.name, resp, body, 422, []string{
+			`id="position-` + tc.field + `-error"`, `aria-describedby="position-` + tc.field + `-error"`,
+			html.EscapeString(pageText(t, "en", tc.key, map[string]any{"Max": 999, "Position": 1})),
+			`name="position.ai-basics" type="number" min="1" max="999" inputmode="numeric" value="` + tc.basics + `"`,
+		})
+		if in, _ := s.ts.courses.CurriculumTexts(context.Background(), "regulator-path"); in.Title["en"] == "Not saved" {
+			t.Errorf("position %s: the form was saved", tc.name)
+		}
+	}
+
 	// A title in the reader's language with an English description: the description says so.
 	form.Set("description.fr", "")
 	s.admin.submit("/en/admin/curricula/regulator-path/edit", "/en/admin/curricula/regulator-path", form)

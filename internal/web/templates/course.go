@@ -150,6 +150,7 @@ type CurriculumCourseField struct {
 	Course   course.Course
 	Included bool
 	Position string
+	Error    string // about the position, translated; "" when it is fine
 }
 
 // langAttrs marks content in another language than the page's (an English fallback) with its
