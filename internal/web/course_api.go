@@ -277,7 +277,7 @@ type curriculumJSON struct {
 }
 
 // toCurriculumJSON is cu with its courses, and the reader's progress along them when progress
-// is not nil (a signed-in reader).
+// is not nil (a signed-in reader; CurriculumProgress never returns nil).
 func toCurriculumJSON(cu *course.Curriculum, progress map[string]course.Enrollment) *curriculumJSON {
 	out := &curriculumJSON{Slug: cu.Slug, Title: cu.Title, Description: cu.Description, Language: cu.Language,
 		DescriptionLanguage: cu.DescriptionLanguage, Courses: make([]curriculumCourseJSON, 0, len(cu.Courses))}
@@ -556,9 +556,6 @@ func (h *handler) curriculumJSON(c *fiber.Ctx, slug, lang string) (*curriculumJS
 	if u != nil {
 		if progress, err = h.courses.CurriculumProgress(c.UserContext(), u, slug); err != nil {
 			return nil, err
-		}
-		if progress == nil {
-			progress = map[string]course.Enrollment{}
 		}
 	}
 	return toCurriculumJSON(cu, progress), nil
