@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"capacityhub/content"
+	"capacityhub/internal/auth"
+	"capacityhub/internal/course"
+	"capacityhub/internal/db"
+	"capacityhub/internal/testenv"
+)
+
+// The whole way a regulator goes, in Arabic and in French, through the pages alone (forms, links,
+// redirects: what a browser without JavaScript does) on the courses that ship with the portal:
+// register, enrol, read and mark every lesson, fail a quiz and pass it, pass them all, and end
+// with a certificate that anyone can verify, on the page and through the API.
+func TestLearnerJourneyToVerifiedCertificate(t *testing.T) {
+	sources, problems := course.LoadAll(content.FS)
+	if len(problems) > 0 {
+		t.Fatalf("shipped content does not check: %v", problems)
+	}
+	const slug = "ai-spectrum-management"
+	i := slices.IndexFunc(sources, func(s course.Source) bool { return s.Slug == slug })
+	if i < 0 {
+		t.Fatalf("no course %s among the shipped ones", slug)
+	}
+	src := sources[i]
+	certLink := regexp.MustCompile(`href="/certificates/([A-Za-z0-9_-]+)"`)
+
+	testenv.Engines(t, func(t *testing.T, engine db.Dialect) {
+		ts := acctServer(t, engine)
+		if _, err := ts.courses.Import(context.Background(), sources); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ lang, name, email, country string }{
+			{"ar", "ليلى حداد", "layla@example.org", "JO"},
+			{"fr", "Aïssatou Ndiaye", "aissatou@example.org", "SN"},
+		} {
+			t.Run(tc.lang, func(t *testing.T) {
+				lang, b := tc.lang, newWebClient(t, ts.app)
+				base := "/" + lang + "/courses/" + slug
+
+				resp, body := b.submit("/"+lang+"/register", "/"+lang+"/register", url.Values{"email": {tc.email},
+					"password": {acctPassword}, "name": {tc.name}, "country": {tc.country}, "language": {lang}})
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/"+lang+"/me?done=registered" {
+					t.Fatalf("registration: %d to %q\n%.2000s", resp.StatusCode, resp.Header.Get("Location"), body)
+				}
+				// NB: a real learner reads for minutes between two lessons; this one clicks through
+				// the course in a second, faster than a first-day account may write.
+				var id string
+				if err := ts.db.R.QueryRow("SELECT id FROM users WHERE email = $1", tc.email).Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				ageAccount(t, ts, &auth.User{ID: id})
+
+				resp, body = b.get(base)
+				wantPage(t, "course page", resp, body, 200, []string{`<html lang="` + lang + `"`, src.Title[lang], `action="` + base + `/enrollment"`})
+				if resp, _ := b.submit(base, base+"/enrollment", nil); resp.StatusCode != http.StatusSeeOther {
+					t.Fatalf("enrolment: %d", resp.StatusCode)
+				}
+
+				var cert string
+				for mi, m := range src.Modules {
+					for _, l := range m.Lessons {
+						lesson := base + "/" + l.Slug
+						resp, body := b.get(lesson)
+						wantPage(t, "lesson "+l.Slug, resp, body, 200, []string{l.Title[lang]}, pageText(t, lang, "course.fallback.lesson"))
+						if resp, _ := b.submit(lesson, lesson+"/done", nil); resp.StatusCode != http.StatusSeeOther {
+							t.Fatalf("marking %s done: %d", l.Slug, resp.StatusCode)
+						}
+					}
+					quiz := base + "/quizzes/" + m.Slug
+					wrong, right := url.Values{}, url.Values{}
+					for _, q := range m.Quiz.Questions {
+						right["answers."+q.ID] = q.Correct
+						for _, c := range q.Choices {
+							if !slices.Contains(q.Correct, c) {
+								wrong.Set("answers."+q.ID, c)
+								break
+							}
+						}
+					}
+					if mi == 0 { // one failed attempt first: kept, and no way round the pass mark
+						resp, body := b.submitAndFollow(quiz, quiz, wrong)
+						wantPage(t, "failed attempt", resp, body, 200, []string{pageText(t, lang, "quiz.result.failed")}, pageText(t, lang, "quiz.result.passed_text"))
+					}
+					resp, body := b.submitAndFollow(quiz, quiz, right)
+					wantPage(t, "passing attempt "+m.Slug, resp, body, 200, []string{pageText(t, lang, "quiz.result.passed_text")})
+					last := mi == len(src.Modules)-1
+					if m := certLink.FindStringSubmatch(body); m != nil {
+						if !last {
+							t.Fatalf("a certificate after quiz %d of %d", mi+1, len(src.Modules))
+						}
+						cert = m[1]
+					}
+				}
+				if cert == "" {
+					t.Fatal("no certificate link after the last quiz")
+				}
+
+				// Anyone verifies it: the page in the learner's language, the API, the printable page.
+				resp, body = get(t, ts.app, "/certificates/"+cert+"?lang="+lang)
+				wantPage(t, "verification page", resp, body, 200, []string{`<html lang="` + lang + `"`, pageText(t, lang, "cert.valid"), tc.name, src.Title[lang]})
+				resp, body = callAPI(t, ts.app, http.MethodGet, "/api/v1/certificates/"+cert+"?lang="+lang, "", nil)
+				var c certificateJSON
+				if err := json.Unmarshal([]byte(body), &c); err != nil || resp.StatusCode != 200 || !c.Valid || c.Name != tc.name ||
+					c.Course.Slug != slug || c.Course.Title != src.Title[lang] || !strings.HasSuffix(c.URL, "/certificates/"+cert) {
+					t.Errorf("API verification: %d %s", resp.StatusCode, body)
+				}
+				resp, body = b.get("/" + lang + "/certificates/" + cert + "/print")
+				wantPage(t, "printable certificate", resp, body, 200, []string{tc.name, src.Title[lang]})
+				resp, body = b.get("/" + lang + "/me")
+				wantPage(t, "my courses", resp, body, 200, []string{`href="/certificates/` + cert + `"`, pageText(t, lang, "me.courses.completed")})
+			})
+		}
+	})
+}
