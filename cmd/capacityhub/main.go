@@ -15,12 +15,12 @@ import (
 	"strings"
 
 	"capacityhub/internal/app"
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/validate"
 	"capacityhub/locales"
 )
@@ -169,7 +169,7 @@ func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args 
 	defer d.Close()
 	store := kv.NewMemory() // accounts need no session store to be created
 	defer store.Close()
-	accounts := app.NewAccounts(cfg, d, store, audit.New(d), nil, log)
+	accounts := app.NewAccounts(cfg, d, store, moderation.NewAuditLog(d), nil, log)
 	u, err := accounts.Register(ctx, auth.Registration{Email: *email, Password: password, Roles: roles,
 		Profile: auth.Profile{Name: *name, Country: *country, Language: *language}})
 	var ve validate.Errors
@@ -220,7 +220,7 @@ func contentCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, v
 		return fail(stderr, err)
 	}
 	defer d.Close()
-	rep, err := course.New(d, audit.New(d), log).Import(ctx, sources)
+	rep, err := course.New(d, moderation.NewAuditLog(d), log).Import(ctx, sources)
 	if err != nil {
 		return fail(stderr, err)
 	}

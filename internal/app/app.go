@@ -18,13 +18,13 @@ import (
 	"time"
 
 	"capacityhub/content"
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
 	"capacityhub/internal/web"
 	"capacityhub/locales"
@@ -37,7 +37,7 @@ const shutdownGrace = 20 * time.Second
 const outboxInterval = 5 * time.Second
 
 // NewAccounts builds the accounts service.
-func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *audit.Log, mail auth.Mailer, log *slog.Logger) *auth.Service {
+func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *moderation.AuditLog, mail auth.Mailer, log *slog.Logger) *auth.Service {
 	return auth.New(auth.Config{DB: d, KV: store, Secret: cfg.SecretKey, BaseURL: cfg.BaseURL.String(),
 		Auditor: a, Mailer: mail, Logger: log})
 }
@@ -135,7 +135,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	if err != nil {
 		return &config.Error{Name: "SMTP_URL", Err: err}
 	}
-	auditLog := audit.New(database)
+	auditLog := moderation.NewAuditLog(database)
 	accounts := NewAccounts(cfg, database, store, auditLog, outbox, log)
 	courses := course.New(database, auditLog, log)
 	fsys, where := ContentSources(cfg)

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
 	"capacityhub/internal/testenv"
 	"capacityhub/internal/validate"
@@ -43,7 +43,7 @@ func newEnv(t *testing.T, d *db.DB, store kv.Store) *env {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	e := &env{db: d, mail: &fakeMailer{}, now: &now}
 	e.s = New(Config{DB: d, KV: store, Secret: []byte(strings.Repeat("k", 32)), BaseURL: "https://hub.example.org",
-		Auditor: audit.New(d), Mailer: e.mail, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Auditor: moderation.NewAuditLog(d), Mailer: e.mail, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	e.s.now = func() time.Time { return *e.now }
 	return e
 }
@@ -210,7 +210,7 @@ func TestTokensRotateAndReuseRevokesTheFamily(t *testing.T) {
 			}
 		}
 		admin := e.register(t, "admin@example.org", RoleAdmin)
-		page, err := audit.New(e.db).List(ctx, admin, "auth.refresh_reused", "", 10)
+		page, err := moderation.NewAuditLog(e.db).List(ctx, admin, "auth.refresh_reused", "", 10)
 		if err != nil || len(page.Events) != 1 || page.Events[0].Target != u.ID {
 			t.Fatalf("audit log of the reuse: %+v, %v; want one entry naming the user", page.Events, err)
 		}

@@ -14,10 +14,10 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/config"
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
 	"capacityhub/internal/validate"
 )
@@ -50,7 +50,7 @@ type Store interface {
 
 // Auditor records security events.
 type Auditor interface {
-	Record(ctx context.Context, e audit.Event) error
+	Record(ctx context.Context, e moderation.AuditEvent) error
 }
 
 // Mailer queues e-mail.
@@ -59,7 +59,7 @@ type Mailer interface {
 }
 
 // Event is an alias so that callers of this package need not import audit for it.
-type Event = audit.Event
+type Event = moderation.AuditEvent
 
 // Service is the accounts service.
 type Service struct {

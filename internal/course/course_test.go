@@ -10,9 +10,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/db"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/testenv"
 	"capacityhub/internal/validate"
 )
@@ -80,7 +80,7 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	e := &env{s: New(d, audit.New(d), slog.New(slog.NewTextHandler(io.Discard, nil))), db: d}
+	e := &env{s: New(d, moderation.NewAuditLog(d), slog.New(slog.NewTextHandler(io.Discard, nil))), db: d}
 	for _, u := range []struct {
 		id   string
 		role auth.Role

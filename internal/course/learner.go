@@ -8,9 +8,9 @@ import (
 	"slices"
 	"time"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/db"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/validate"
 )
 
@@ -149,7 +149,7 @@ func (s *Service) settle(ctx context.Context, u *auth.User, slug string) (*Progr
 		return nil, err
 	}
 	if first {
-		s.audit(ctx, audit.Event{ActorID: u.ID, Action: "course.completed", Target: slug})
+		s.audit(ctx, moderation.AuditEvent{ActorID: u.ID, Action: "course.completed", Target: slug})
 	}
 	return s.Progress(ctx, u, slug)
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/db"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/validate"
 )
 
@@ -30,7 +30,7 @@ func (s *Service) SetPublished(ctx context.Context, u *auth.User, slug string, p
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
-	s.audit(ctx, audit.Event{ActorID: u.ID, Action: action, Target: slug})
+	s.audit(ctx, moderation.AuditEvent{ActorID: u.ID, Action: action, Target: slug})
 	return nil
 }
 
@@ -207,7 +207,7 @@ func (s *Service) SaveCurriculum(ctx context.Context, u *auth.User, in Curriculu
 	if create {
 		action = "curriculum.created"
 	}
-	s.audit(ctx, audit.Event{ActorID: u.ID, Action: action, Target: in.Slug, Detail: strings.Join(in.Courses, ",")})
+	s.audit(ctx, moderation.AuditEvent{ActorID: u.ID, Action: action, Target: in.Slug, Detail: strings.Join(in.Courses, ",")})
 	return nil
 }
 
@@ -223,7 +223,7 @@ func (s *Service) DeleteCurriculum(ctx context.Context, u *auth.User, slug strin
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
-	s.audit(ctx, audit.Event{ActorID: u.ID, Action: "curriculum.deleted", Target: slug})
+	s.audit(ctx, moderation.AuditEvent{ActorID: u.ID, Action: "curriculum.deleted", Target: slug})
 	return nil
 }
 

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/db"
 	"capacityhub/internal/markdown"
+	"capacityhub/internal/moderation"
 )
 
 // Errors the service returns; the web layer maps them to statuses.
@@ -34,7 +34,7 @@ type querier interface {
 
 // Auditor records curriculum changes.
 type Auditor interface {
-	Record(ctx context.Context, e audit.Event) error
+	Record(ctx context.Context, e moderation.AuditEvent) error
 }
 
 // Service is the courses service.
@@ -52,7 +52,7 @@ func New(d *db.DB, a Auditor, log *slog.Logger) *Service {
 	return &Service{db: d, r: d.R, md: markdown.New(), auditor: a, log: log, now: time.Now}
 }
 
-func (s *Service) audit(ctx context.Context, e audit.Event) {
+func (s *Service) audit(ctx context.Context, e moderation.AuditEvent) {
 	if err := s.auditor.Record(ctx, e); err != nil {
 		s.log.Error("audit", "action", e.Action, "err", err)
 	}

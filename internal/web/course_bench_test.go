@@ -17,11 +17,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"capacityhub/content"
-	"capacityhub/internal/audit"
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/testenv"
 )
 
@@ -55,7 +55,7 @@ func countedApp(t testing.TB, ts *testServer) (*fiber.App, *countingQuerier) {
 	}
 	counter := &countingQuerier{q: ts.db.R}
 	app, err := New(Deps{Config: ts.cfg, DB: ts.db, KV: ts.kv, I18n: bundle, Logger: slog.New(slog.DiscardHandler),
-		Auth: ts.auth, Audit: audit.New(ts.db), Courses: ts.courses.WithReader(counter)})
+		Auth: ts.auth, Audit: moderation.NewAuditLog(ts.db), Courses: ts.courses.WithReader(counter)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,11 +8,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/validate"
 	"capacityhub/internal/web/templates"
 )
@@ -32,8 +32,8 @@ var statusFor = []struct {
 	{auth.ErrForbidden, fiber.StatusForbidden},
 	{auth.ErrResetTokenNotUse, fiber.StatusBadRequest},
 	{auth.ErrInvalidCursor, fiber.StatusBadRequest},
-	{audit.ErrInvalidCursor, fiber.StatusBadRequest},
-	{audit.ErrForbidden, fiber.StatusForbidden},
+	{moderation.ErrInvalidCursor, fiber.StatusBadRequest},
+	{moderation.ErrForbidden, fiber.StatusForbidden},
 	{course.ErrNotFound, fiber.StatusNotFound},
 	{course.ErrForbidden, fiber.StatusForbidden},
 	{course.ErrSlugTaken, fiber.StatusConflict},
@@ -44,23 +44,23 @@ var statusFor = []struct {
 
 // details are what the API says about the domain errors above.
 var details = map[error]string{
-	auth.ErrNotFound:         "No such user.",
-	auth.ErrEmailTaken:       "An account with this e-mail address already exists.",
-	auth.ErrBadCredentials:   "Wrong e-mail address or password.",
-	auth.ErrUnauthenticated:  "Sign in first: send Authorization: Bearer <access token>.",
-	auth.ErrInvalidToken:     "The token is invalid, expired or revoked.",
-	auth.ErrTokenReused:      "This refresh token was already used; every token of its sign-in is now revoked. Sign in again.",
-	auth.ErrForbidden:        "Your account may not do this.",
-	auth.ErrResetTokenNotUse: "This password-reset link is invalid, used or expired.",
-	auth.ErrInvalidCursor:    "The cursor is not one this list gave out.",
-	audit.ErrInvalidCursor:   "The cursor is not one this list gave out.",
-	audit.ErrForbidden:       "Only administrators may read the audit log.",
-	course.ErrNotFound:       "There is nothing here, or it is not published.",
-	course.ErrForbidden:      "Only curriculum managers may do this.",
-	course.ErrInvalidCursor:  "The cursor is not one this list gave out.",
-	course.ErrSlugTaken:      "A curriculum with this slug already exists.",
-	errStoreDown:             "The service is briefly unavailable; try again shortly.",
-	kv.ErrUnavailable:        "The service is briefly unavailable; try again shortly.",
+	auth.ErrNotFound:            "No such user.",
+	auth.ErrEmailTaken:          "An account with this e-mail address already exists.",
+	auth.ErrBadCredentials:      "Wrong e-mail address or password.",
+	auth.ErrUnauthenticated:     "Sign in first: send Authorization: Bearer <access token>.",
+	auth.ErrInvalidToken:        "The token is invalid, expired or revoked.",
+	auth.ErrTokenReused:         "This refresh token was already used; every token of its sign-in is now revoked. Sign in again.",
+	auth.ErrForbidden:           "Your account may not do this.",
+	auth.ErrResetTokenNotUse:    "This password-reset link is invalid, used or expired.",
+	auth.ErrInvalidCursor:       "The cursor is not one this list gave out.",
+	moderation.ErrInvalidCursor: "The cursor is not one this list gave out.",
+	moderation.ErrForbidden:     "Only administrators may read the audit log.",
+	course.ErrNotFound:          "There is nothing here, or it is not published.",
+	course.ErrForbidden:         "Only curriculum managers may do this.",
+	course.ErrInvalidCursor:     "The cursor is not one this list gave out.",
+	course.ErrSlugTaken:         "A curriculum with this slug already exists.",
+	errStoreDown:                "The service is briefly unavailable; try again shortly.",
+	kv.ErrUnavailable:           "The service is briefly unavailable; try again shortly.",
 }
 
 // problem is an RFC 9457 problem detail, the body of every API error.

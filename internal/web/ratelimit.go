@@ -10,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 )
 
 // The rate limits (GCRA: a steady rate with a burst). Per-IP limits are generous because whole
@@ -148,7 +148,7 @@ func (h *handler) limitSignIn(c *fiber.Ctx, email string) error {
 	if errors.As(err, &fe) && fe.Code == fiber.StatusTooManyRequests {
 		ctx := c.UserContext()
 		if first, kerr := h.kv.SetNX(ctx, "audited:signin-limited:"+email, []byte("1"), limitSignInAccount.Period); kerr == nil && first {
-			if aerr := h.audit.Record(ctx, audit.Event{Action: "auth.signin_limited", Target: email,
+			if aerr := h.audit.Record(ctx, moderation.AuditEvent{Action: "auth.signin_limited", Target: email,
 				Detail: "sign-in attempts for this address refused by the rate limit"}); aerr != nil {
 				h.log.Error("audit", "err", aerr)
 			}

@@ -11,13 +11,13 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/web/templates"
 )
 
@@ -29,7 +29,7 @@ type Deps struct {
 	I18n    *i18n.Bundle
 	Logger  *slog.Logger
 	Auth    *auth.Service
-	Audit   *audit.Log
+	Audit   *moderation.AuditLog
 	Courses *course.Service
 }
 
@@ -51,7 +51,7 @@ type handler struct {
 	assets  *staticAssets
 	metrics *metrics
 	auth    *auth.Service
-	audit   *audit.Log
+	audit   *moderation.AuditLog
 	courses *course.Service
 	limiter *limiter
 	csrfKey []byte

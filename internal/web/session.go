@@ -7,9 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/i18n"
+	"capacityhub/internal/moderation"
 )
 
 // Locals keys for who is asking.
@@ -37,7 +37,7 @@ func (h *handler) sessionCookie() string {
 // missing or expired credential leaves the request anonymous; a bad bearer token is a 401, since
 // an API client that sends one expects to be someone. Routes decide what anonymity may do.
 func (h *handler) identify(c *fiber.Ctx) error {
-	c.SetUserContext(audit.WithClientIP(c.UserContext(), clientIP(c)))
+	c.SetUserContext(moderation.WithClientIP(c.UserContext(), clientIP(c)))
 	if isAPI(c) {
 		authz := c.Get(fiber.HeaderAuthorization)
 		if authz == "" {

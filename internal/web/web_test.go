@@ -13,13 +13,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"capacityhub/internal/audit"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
 	"capacityhub/internal/testenv"
 	"capacityhub/locales"
@@ -71,7 +71,7 @@ func newTestServer(t testing.TB, d *db.DB, store kv.Store, cfgEdit func(*config.
 	if err != nil {
 		t.Fatal(err)
 	}
-	auditLog := audit.New(d)
+	auditLog := moderation.NewAuditLog(d)
 	accounts := auth.New(auth.Config{DB: d, KV: store, Secret: cfg.SecretKey, BaseURL: cfg.BaseURL.String(),
 		Auditor: auditLog, Mailer: outbox, Logger: log})
 	courses := course.New(d, auditLog, log)

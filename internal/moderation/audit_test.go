@@ -1,4 +1,4 @@
-package audit
+package moderation
 
 import (
 	"context"
@@ -18,10 +18,10 @@ const admin = viewer(true)
 
 func TestOnlyAdminsRead(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, d *db.DB) {
-		if _, err := New(d).List(context.Background(), viewer(false), "", "", 10); err != ErrForbidden {
+		if _, err := NewAuditLog(d).List(context.Background(), viewer(false), "", "", 10); err != ErrForbidden {
 			t.Fatalf("a non-admin read the log: %v", err)
 		}
-		if _, err := New(d).List(context.Background(), nil, "", "", 10); err != ErrForbidden {
+		if _, err := NewAuditLog(d).List(context.Background(), nil, "", "", 10); err != ErrForbidden {
 			t.Fatalf("nobody read the log: %v", err)
 		}
 	})
@@ -29,14 +29,14 @@ func TestOnlyAdminsRead(t *testing.T) {
 
 func TestRecordAndList(t *testing.T) {
 	testenv.Each(t, func(t *testing.T, d *db.DB) {
-		l := New(d)
+		l := NewAuditLog(d)
 		ctx := WithClientIP(context.Background(), "203.0.113.7")
 		for i := range 5 {
-			if err := l.Record(ctx, Event{ActorID: "u1", Action: fmt.Sprintf("auth.event_%d", i%2), Target: "t"}); err != nil {
+			if err := l.Record(ctx, AuditEvent{ActorID: "u1", Action: fmt.Sprintf("auth.event_%d", i%2), Target: "t"}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := l.Record(ctx, Event{Action: "course.published", Target: "ai-101"}); err != nil {
+		if err := l.Record(ctx, AuditEvent{Action: "course.published", Target: "ai-101"}); err != nil {
 			t.Fatal(err)
 		}
 		p, err := l.List(ctx, admin, "", "", 4)

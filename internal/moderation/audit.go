@@ -1,7 +1,8 @@
-// Package audit keeps the audit log: security events (sign-in failures, role changes, disabled
-// accounts, password resets) and curriculum changes, for admins to read. Entries are only ever
-// added.
-package audit
+// Package moderation keeps what moderators and administrators act on. For now that is the audit
+// log: security events (sign-in failures, role changes, disabled accounts, password resets) and
+// curriculum changes, for admins to read. Entries are only ever added. Flags and hidden posts join
+// it with the Q&A and forums.
+package moderation
 
 import (
 	"context"
@@ -14,8 +15,8 @@ import (
 	"capacityhub/internal/db"
 )
 
-// Event is one thing that happened.
-type Event struct {
+// AuditEvent is one thing that happened.
+type AuditEvent struct {
 	ID      string
 	At      time.Time
 	ActorID string // "" for an anonymous visitor or the system
@@ -25,14 +26,14 @@ type Event struct {
 	Detail  string
 }
 
-// Log writes and reads the audit log.
-type Log struct {
+// AuditLog writes and reads the audit log.
+type AuditLog struct {
 	db  *db.DB
 	now func() time.Time
 }
 
-// New returns the audit log kept in d.
-func New(d *db.DB) *Log { return &Log{db: d, now: time.Now} }
+// NewAuditLog returns the audit log kept in d.
+func NewAuditLog(d *db.DB) *AuditLog { return &AuditLog{db: d, now: time.Now} }
 
 type ctxKey struct{}
 
@@ -43,7 +44,7 @@ func WithClientIP(ctx context.Context, ip string) context.Context {
 }
 
 // Record adds e to the log; At and IP are filled in when empty.
-func (l *Log) Record(ctx context.Context, e Event) error {
+func (l *AuditLog) Record(ctx context.Context, e AuditEvent) error {
 	if e.At.IsZero() {
 		e.At = l.now()
 	}
@@ -64,7 +65,7 @@ func (l *Log) Record(ctx context.Context, e Event) error {
 
 // Page is one page of the log, newest first.
 type Page struct {
-	Events     []Event
+	Events     []AuditEvent
 	NextCursor string
 }
 
@@ -76,7 +77,7 @@ var ErrForbidden = errors.New("audit: only administrators read the audit log")
 
 // List returns up to limit events older than cursor (a NextCursor, or "" for the newest), whose
 // action starts with actionPrefix when it is not empty.
-func (l *Log) List(ctx context.Context, viewer Viewer, actionPrefix, cursor string, limit int) (Page, error) {
+func (l *AuditLog) List(ctx context.Context, viewer Viewer, actionPrefix, cursor string, limit int) (Page, error) {
 	if viewer == nil || !viewer.IsAdmin() {
 		return Page{}, ErrForbidden
 	}
@@ -102,7 +103,7 @@ func (l *Log) List(ctx context.Context, viewer Viewer, actionPrefix, cursor stri
 	defer rows.Close()
 	var p Page
 	for rows.Next() {
-		var e Event
+		var e AuditEvent
 		var id int64
 		var at string
 		if err := rows.Scan(&id, &at, &e.ActorID, &e.Action, &e.Target, &e.IP, &e.Detail); err != nil {
