@@ -331,6 +331,91 @@ func TestAccessTokenExpiresAndLogoutRevokes(t *testing.T) {
 	})
 }
 
+// ttlRecorder is a store that notes the time to live of every key set.
+type ttlRecorder struct {
+	kv.Store
+	mu  sync.Mutex
+	ttl map[string]time.Duration
+}
+
+func (r *ttlRecorder) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	r.mu.Lock()
+	r.ttl[key] = ttl
+	r.mu.Unlock()
+	return r.Store.Set(ctx, key, value, ttl)
+}
+
+// Signing out with an old access token still revokes the newest one of the sign-in, for as long
+// as that one lives: the revocation is the sign-in's, not the old token's.
+func TestLogoutOutlivesEveryTokenOfTheSignIn(t *testing.T) {
+	m := kv.NewMemory()
+	defer m.Close()
+	rec := &ttlRecorder{Store: m, ttl: map[string]time.Duration{}}
+	e := newEnv(t, testenv.Open(t, db.SQLite), rec)
+	ctx := context.Background()
+	u := e.register(t, "old-token@example.org")
+	*e.now = time.Now().Add(-14 * time.Minute) // the first token is nearly expired
+	first, err := e.s.IssueTokens(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	*e.now = time.Now()
+	if _, err := e.s.Refresh(ctx, first.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	claims, err := e.s.ParseAccessToken(ctx, first.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.Logout(ctx, claims, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := rec.ttl["revoked:family:"+claims.Family]; ttl < AccessTokenTTL {
+		t.Errorf("the sign-in's revocation lasts %v, shorter than a fresh access token's %v", ttl, AccessTokenTTL)
+	}
+}
+
+// A sign-out and a refresh of the same sign-in at the same moment: whichever goes first, nothing
+// of the sign-in works afterwards.
+func TestLogoutRacingRefreshLeavesNothing(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.register(t, "race@example.org")
+		for i := range 40 {
+			pair, err := e.s.IssueTokens(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims, err := e.s.ParseAccessToken(ctx, pair.AccessToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var fresh TokenPair
+			var refreshErr, logoutErr error
+			wg.Add(2)
+			go func() { defer wg.Done(); fresh, refreshErr = e.s.Refresh(ctx, pair.RefreshToken) }()
+			go func() { defer wg.Done(); logoutErr = e.s.Logout(ctx, claims, "") }()
+			wg.Wait()
+			if logoutErr != nil {
+				t.Fatalf("round %d: sign-out: %v", i, logoutErr)
+			}
+			if refreshErr != nil {
+				if !errors.Is(refreshErr, ErrInvalidToken) {
+					t.Fatalf("round %d: refresh: %v", i, refreshErr)
+				}
+				continue // the sign-out went first
+			}
+			if _, err := e.s.Refresh(ctx, fresh.RefreshToken); !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("round %d: the refresh token issued during the sign-out still works: %v", i, err)
+			}
+			if _, err := e.s.ParseAccessToken(ctx, fresh.AccessToken); !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("round %d: the access token issued during the sign-out still works: %v", i, err)
+			}
+		}
+	})
+}
+
 // A password change, a role change or disabling the account ends every session and token.
 func TestSecurityChangesEndEverySession(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {

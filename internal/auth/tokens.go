@@ -175,8 +175,10 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 	err := s.store.db.Tx(ctx, func(tx *sql.Tx) error {
 		var used, revoked, started sql.NullString
 		var expires, created string
+		// NB: the row lock (PostgreSQL) orders this exchange with a sign-out of the same sign-in:
+		// see Logout.
 		err := tx.QueryRowContext(ctx, `SELECT family_id, user_id, used_at, revoked_at, expires_at, created_at, family_started_at
-			FROM refresh_tokens WHERE token_hash = $1`, h).Scan(&family, &userID, &used, &revoked, &expires, &created, &started)
+			FROM refresh_tokens WHERE token_hash = $1`+s.store.db.ForUpdate(), h).Scan(&family, &userID, &used, &revoked, &expires, &created, &started)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrInvalidToken
 		}
@@ -241,34 +243,57 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 // expired anyway) and its refresh-token family. A refresh token given as well has its family
 // revoked too, if it is the caller's.
 func (s *Service) Logout(ctx context.Context, claims *AccessClaims, refresh string) error {
-	now := db.FormatTime(s.now())
+	var families []string
+	owner := ""
 	if claims != nil {
-		if err := s.kv.Set(ctx, claims.revokedKey(), []byte("1"), time.Until(claims.ExpiresAt.Time)+2*time.Minute); err != nil {
+		owner = claims.Subject
+		var err error
+		if claims.Family != "" {
+			families = append(families, claims.Family)
+			err = s.revokeFamilyAccess(ctx, claims.Family)
+		} else {
+			err = s.kv.Set(ctx, claims.revokedKey(), []byte("1"), time.Until(claims.ExpiresAt.Time)+2*time.Minute)
+		}
+		if err != nil {
 			return err
 		}
-		if claims.Family != "" {
-			if _, err := s.store.db.W.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = $1
-				WHERE revoked_at IS NULL AND family_id = $2 AND user_id = $3`, now, claims.Family, claims.Subject); err != nil {
+	}
+	now := db.FormatTime(s.now())
+	return s.store.db.Tx(ctx, func(tx *sql.Tx) error {
+		if refresh != "" {
+			q, args := "SELECT family_id FROM refresh_tokens WHERE token_hash = $1", []any{hashToken(refresh)}
+			if owner != "" {
+				// Only the caller's own tokens: a stranger's refresh token is not theirs to revoke.
+				q, args = q+" AND user_id = $2", append(args, owner)
+			}
+			var f string
+			switch err := tx.QueryRowContext(ctx, q, args...).Scan(&f); {
+			case err == nil:
+				families = append(families, f)
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		for _, f := range families {
+			// NB: on PostgreSQL a refresh of this sign-in may be running now. Locking the family's
+			// rows first orders the two: either the refresh finishes first, and the UPDATE below
+			// (a new statement, which sees what the refresh committed) revokes the token it issued,
+			// or the refresh waits, then finds its token revoked.
+			rows, err := tx.QueryContext(ctx, "SELECT token_hash FROM refresh_tokens WHERE family_id = $1"+s.store.db.ForUpdate(), f)
+			if err != nil {
+				return fmt.Errorf("auth: lock refresh family: %w", err)
+			}
+			for rows.Next() { // NB: every row read, so that every row is locked
+			}
+			if err := rows.Err(); err != nil {
+				rows.Close()
+				return fmt.Errorf("auth: lock refresh family: %w", err)
+			}
+			rows.Close()
+			if _, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL", now, f); err != nil {
 				return fmt.Errorf("auth: revoke refresh family: %w", err)
 			}
 		}
-	}
-	if refresh == "" {
 		return nil
-	}
-	var q string
-	args := []any{now, hashToken(refresh)}
-	if claims != nil {
-		// Only the caller's own tokens: a stranger's refresh token is not theirs to revoke.
-		q = `UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id =
-			(SELECT family_id FROM refresh_tokens WHERE token_hash = $2 AND user_id = $3)`
-		args = append(args, claims.Subject)
-	} else {
-		q = `UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND family_id =
-			(SELECT family_id FROM refresh_tokens WHERE token_hash = $2)`
-	}
-	if _, err := s.store.db.W.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("auth: revoke refresh family: %w", err)
-	}
-	return nil
+	})
 }

@@ -151,6 +151,16 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// ForUpdate is the clause that locks the rows a SELECT reads until the transaction ends, on
+// PostgreSQL; SQLite needs none, as its one writer connection already runs transactions one at a
+// time.
+func (d *DB) ForUpdate() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // TimeFormat is how times are stored: fixed-width UTC text, so that they sort and compare as
 // strings and read the same on both engines.
 const TimeFormat = "2006-01-02T15:04:05.000000Z"
