@@ -34,9 +34,25 @@ func TestMain(m *testing.M) {
 
 var servingAddr = regexp.MustCompile(`msg=serving addr=(\S+)`)
 
+// child is a server running in a process of its own.
+type child struct {
+	cmd      *exec.Cmd
+	readDone chan struct{} // closed when its standard error is read to the end
+	once     sync.Once
+}
+
+// kill stops the process at once (SIGKILL: no shutdown, nothing flushed) and waits for it.
+func (c *child) kill() {
+	c.once.Do(func() {
+		_ = c.cmd.Process.Signal(syscall.SIGKILL)
+		<-c.readDone // NB: Wait closes the pipe, so every read of it must be over first
+		_ = c.cmd.Wait()
+	})
+}
+
 // startChild runs the server on the SQLite database at dbPath and returns its address and the
 // process. It is killed, if still running, when the test ends.
-func startChild(t *testing.T, dbPath string) (string, *exec.Cmd) {
+func startChild(t *testing.T, dbPath string) (string, *child) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"=serve", "DATABASE_URL=sqlite:"+dbPath, "ADDR=127.0.0.1:0",
@@ -48,9 +64,11 @@ func startChild(t *testing.T, dbPath string) (string, *exec.Cmd) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	c := &child{cmd: cmd, readDone: make(chan struct{})}
+	t.Cleanup(c.kill)
 	found := make(chan string, 1)
 	go func() {
+		defer close(c.readDone)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
@@ -63,7 +81,7 @@ func startChild(t *testing.T, dbPath string) (string, *exec.Cmd) {
 	}()
 	select {
 	case addr := <-found:
-		return addr, cmd
+		return addr, c
 	case <-time.After(60 * time.Second):
 		t.Fatal("the server did not start within 60 s")
 	}
@@ -78,7 +96,7 @@ func TestKilledServerLosesNoAcknowledgedWrite(t *testing.T) {
 		t.Skip("starts the server twice")
 	}
 	dbPath := filepath.Join(t.TempDir(), "ch.db")
-	addr, child := startChild(t, dbPath)
+	addr, server := startChild(t, dbPath)
 
 	const writers, killAfter = 6, 18
 	var (
@@ -128,15 +146,15 @@ func TestKilledServerLosesNoAcknowledgedWrite(t *testing.T) {
 				if n.Add(1) == killAfter {
 					// Killed while the other writers are mid-request.
 					killOnce.Do(func() {
-						close(killed)
-						_ = child.Process.Signal(syscall.SIGKILL)
+						close(killed) // first: the other writers' failures from now on are expected
+						server.kill()
 					})
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	_ = child.Wait()
+	server.kill()
 	if len(failures) > 0 {
 		t.Fatalf("writes refused before the kill: %v", failures)
 	}

@@ -151,6 +151,14 @@ func isLanguage(l string) bool {
 	return false
 }
 
+// CheckCurriculum tells what is wrong with in, as SaveCurriculum would, and saves nothing.
+func (s *Service) CheckCurriculum(ctx context.Context, u *auth.User, in CurriculumInput) error {
+	if !canManage(u) {
+		return ErrForbidden
+	}
+	return s.checkCurriculum(ctx, u, &in)
+}
+
 // SaveCurriculum creates a curriculum (create true) or replaces an existing one's texts and
 // courses, in one transaction. Only curriculum managers may.
 func (s *Service) SaveCurriculum(ctx context.Context, u *auth.User, in CurriculumInput, create bool) error {

@@ -65,7 +65,7 @@ func (h *handler) changeCoursePublication(c *fiber.Ctx) error {
 		return err
 	}
 	var published bool
-	switch c.FormValue("published") {
+	switch formValue(c, "published") {
 	case "true":
 		published = true
 	case "false":
@@ -154,13 +154,18 @@ func (h *handler) saveCurriculumFromForm(c *fiber.Ctx, create bool) error {
 	if err != nil {
 		return err
 	}
-	slug := strings.TrimSpace(c.FormValue("slug"))
+	slug := strings.TrimSpace(formValue(c, "slug"))
 	if !create {
 		slug = c.Params("slug")
 	}
 	in, positions, posErrs := curriculumInputFrom(c, slug)
 	if len(posErrs) > 0 {
-		err = posErrs // NB: nothing is saved while a position is unclear
+		// Nothing is saved while a position is unclear; the form says what else is wrong too.
+		others, ferr := formErrors(h.courses.CheckCurriculum(c.UserContext(), u, in))
+		if ferr != nil {
+			return ferr
+		}
+		err = append(posErrs, others...)
 	} else {
 		err = h.courses.SaveCurriculum(c.UserContext(), u, in, create)
 	}
@@ -198,7 +203,7 @@ func (h *handler) deleteCurriculumFromForm(c *fiber.Ctx) error {
 		return err
 	}
 	slug := c.Params("slug")
-	if c.FormValue("confirm") != "yes" {
+	if formValue(c, "confirm") != "yes" {
 		// The delete buttons lead here first: a learning path is gone for good once deleted.
 		cu, err := h.courses.Curriculum(c.UserContext(), u, slug, loc.Tag)
 		if err != nil {
@@ -224,10 +229,10 @@ func (h *handler) deleteCurriculumFromForm(c *fiber.Ctx) error {
 func curriculumInputFrom(c *fiber.Ctx, slug string) (course.CurriculumInput, map[string]string, validate.Errors) {
 	in := course.CurriculumInput{Slug: slug, Title: map[string]string{}, Description: map[string]string{}}
 	for _, l := range course.Languages {
-		if t := strings.TrimSpace(c.FormValue("title." + l)); t != "" {
+		if t := strings.TrimSpace(formValue(c, "title." + l)); t != "" {
 			in.Title[l] = t
 		}
-		if d := strings.TrimSpace(c.FormValue("description." + l)); d != "" {
+		if d := strings.TrimSpace(formValue(c, "description." + l)); d != "" {
 			in.Description[l] = d
 		}
 	}
@@ -241,7 +246,7 @@ func curriculumInputFrom(c *fiber.Ctx, slug string) (course.CurriculumInput, map
 	var errs validate.Errors
 	for _, v := range c.Request().PostArgs().PeekMulti("courses") {
 		s := string(v)
-		raw := strings.TrimSpace(c.FormValue("position." + s))
+		raw := strings.TrimSpace(formValue(c, "position." + s))
 		typed[s] = raw
 		pos := math.MaxInt
 		if raw != "" {

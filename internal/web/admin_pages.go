@@ -57,7 +57,7 @@ func (h *handler) setUserDisabled(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.auth.SetDisabled(c.UserContext(), u, c.Params("id"), c.FormValue("disabled") == "true"); err != nil {
+	if err := h.auth.SetDisabled(c.UserContext(), u, c.Params("id"), formValue(c, "disabled") == "true"); err != nil {
 		return err
 	}
 	return c.Redirect("/"+loc.Tag+"/admin/users?done=disabled", fiber.StatusSeeOther)

@@ -220,7 +220,7 @@ func (h *handler) requestPasswordReset(c *fiber.Ctx) error {
 	if err := h.enforce(c, "reset:"+limitKey(c), limitResetIP, false); err != nil {
 		return err
 	}
-	email := strings.TrimSpace(c.FormValue("email"))
+	email := strings.TrimSpace(formValue(c, "email"))
 	if email == "" {
 		errs := validate.Errors{{Field: "email", Key: "field.required"}}
 		return renderStatus(c, fiber.StatusUnprocessableEntity, templates.AuthForm(h.forgotPage(c, loc, email, errs, false)))
@@ -280,7 +280,7 @@ func (h *handler) resetPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.auth.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password"))
+	err = h.auth.ResetPassword(c.UserContext(), c.Params("token"), formValue(c, "password"))
 	if errors.Is(err, auth.ErrResetTokenNotUse) {
 		return renderStatus(c, fiber.StatusBadRequest, templates.AuthForm(h.resetPage(c, loc, nil, loc.T("auth.reset.invalid"), "")))
 	}

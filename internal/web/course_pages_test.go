@@ -671,6 +671,7 @@ func TestCurriculumPagesAndForms(t *testing.T) {
 			edit[k] = v
 		}
 		edit.Set("title.en", "Not saved")
+		edit.Set("title.fr", "") // with a French description: reported at the same time
 		edit.Set("position.ai-basics", tc.basics)
 		edit.Set("position.ai-governance", tc.governance)
 		resp, body = s.admin.submit("/en/admin/curricula/regulator-path/edit", "/en/admin/curricula/regulator-path", edit)
@@ -678,6 +679,7 @@ func TestCurriculumPagesAndForms(t *testing.T) {
 			`id="position-` + tc.field + `-error"`, `aria-describedby="position-` + tc.field + `-error"`,
 			html.EscapeString(pageText(t, "en", tc.key, map[string]any{"Max": 999, "Position": 1})),
 			`name="position.ai-basics" type="number" min="1" max="999" inputmode="numeric" value="` + tc.basics + `"`,
+			`id="title-fr-error"`,
 		})
 		if in, _ := s.ts.courses.CurriculumTexts(context.Background(), "regulator-path"); in.Title["en"] == "Not saved" {
 			t.Errorf("position %s: the form was saved", tc.name)
@@ -695,10 +697,13 @@ func TestCurriculumPagesAndForms(t *testing.T) {
 		`<nav class="crumbs" aria-label="` + pageText(t, "fr", "course.breadcrumb") + `"><ol><li><a href="/fr/curricula">`,
 	}, pageText(t, "fr", "curriculum.fallback"))
 
-	// Delete: the button asks first, and only the confirmation deletes.
-	resp, body = s.admin.submit("/en/admin/curricula", "/en/admin/curricula/regulator-path/delete", nil)
-	wantPage(t, "delete confirmation", resp, body, 200, []string{pageText(t, "en", "admin.curricula.confirm.heading"),
-		"Regulators&#39; path", `name="confirm" value="yes"`, `href="/en/admin/curricula"`})
+	// Delete: the button asks first, and only the confirmation deletes (a link's ?confirm=yes
+	// is no confirmation).
+	for _, action := range []string{"/en/admin/curricula/regulator-path/delete", "/en/admin/curricula/regulator-path/delete?confirm=yes"} {
+		resp, body = s.admin.submit("/en/admin/curricula", action, nil)
+		wantPage(t, "delete confirmation", resp, body, 200, []string{pageText(t, "en", "admin.curricula.confirm.heading"),
+			"Regulators&#39; path", `name="confirm" value="yes"`, `href="/en/admin/curricula"`})
+	}
 	if resp, _ := get(t, s.ts.app, "/en/curricula/regulator-path"); resp.StatusCode != 200 {
 		t.Fatalf("the path is gone before the deletion was confirmed: %d", resp.StatusCode)
 	}

@@ -69,7 +69,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 		}
 	}
 	seed := c.Cookies(h.csrfCookieName())
-	sent := c.FormValue(csrfField)
+	sent := formValue(c, csrfField)
 	if len(seed) < 32 || !hmac.Equal([]byte(sent), []byte(h.csrfFor(seed, c.Cookies(h.sessionCookie())))) {
 		return errCSRF
 	}

@@ -13,6 +13,13 @@ import (
 	"capacityhub/internal/web/templates"
 )
 
+// formValue is a field of the submitted form, read from the request body alone. Fiber's
+// FormValue falls back to the query string, so a link could fill in what only the form may
+// say (…/delete?confirm=yes); the forms here are all application/x-www-form-urlencoded.
+func formValue(c *fiber.Ctx, key string) string {
+	return string(c.Request().PostArgs().Peek(key))
+}
+
 // fieldError is the translated message for field's first problem in errs, or "".
 func fieldError(loc *i18n.Localizer, errs validate.Errors, field string) string {
 	if fe, ok := errs.For(field); ok {

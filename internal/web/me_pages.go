@@ -67,7 +67,7 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.auth.ChangePassword(c.UserContext(), u, c.FormValue("current_password"), c.FormValue("password"))
+	err = h.auth.ChangePassword(c.UserContext(), u, formValue(c, "current_password"), formValue(c, "password"))
 	if errs, err := formErrors(err); err != nil {
 		return err
 	} else if errs != nil {
