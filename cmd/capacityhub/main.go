@@ -237,7 +237,11 @@ func checkContent(dir string, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 1
 	}
-	fmt.Fprintf(stdout, "%d courses, no problems\n", len(sources))
+	noun := "courses"
+	if len(sources) == 1 {
+		noun = "course"
+	}
+	fmt.Fprintf(stdout, "%d %s, no problems\n", len(sources), noun)
 	return 0
 }
 

@@ -86,11 +86,18 @@ func TestContentCheck(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	code, out, _ := runCmd(t, nil, "content", "check", src)
-	if code != 0 || !strings.Contains(out, "3 courses, no problems") {
+	if code != 0 || out != "3 courses, no problems\n" {
 		t.Fatalf("shipped content: exit %d, %q", code, out)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("content check wrote %v into the current folder", entries)
+	}
+	one := filepath.Join(t.TempDir(), "one")
+	if err := os.CopyFS(filepath.Join(one, "ai-network-operations"), os.DirFS(filepath.Join(src, "ai-network-operations"))); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd(t, nil, "content", "check", one); code != 0 || out != "1 course, no problems\n" {
+		t.Errorf("one course: exit %d, %q; want %q", code, out, "1 course, no problems\n")
 	}
 	bad := filepath.Join(dir, "bad", "c1")
 	if err := os.MkdirAll(filepath.Join(bad, "en"), 0o755); err != nil {
@@ -132,11 +139,41 @@ func TestContentCheckReportsEveryProblem(t *testing.T) {
 			c + "/en/course.toml:1: missing: every course needs its English texts",
 			c + `/en/foundations/quiz.toml:1: missing: the quiz of module "foundations" has no English text`,
 		}, "2 problems in"},
-		{"French texts do not parse", func(t *testing.T, dir string) {
-			replaceInFile(t, filepath.Join(dir, c, "fr", "course.toml"), "summary = ", "summary = = ")
+		{"French course.toml misnamed", func(t *testing.T, dir string) {
+			if err := os.Rename(filepath.Join(dir, c, "fr", "course.toml"), filepath.Join(dir, c, "fr", "course.tml")); err != nil {
+				t.Fatal(err)
+			}
 		}, []string{
-			fmt.Sprintf("%s/fr/course.toml:%d: expected value but found '=' instead", c, lineStarting(t, filepath.Join(src, c, "fr", "course.toml"), "summary")),
-		}, "1 problem in"},
+			c + "/fr/course.tml:1: not part of the course: no lesson or quiz in course.toml matches this file",
+			c + "/fr/course.toml:1: missing: fr/ holds files, but without this file the course is not offered in that language",
+		}, "2 problems in"},
+		{"course.toml without modules", func(t *testing.T, dir string) {
+			file := filepath.Join(dir, c, "course.toml")
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			top, _, _ := strings.Cut(string(b), "[[modules]]")
+			if err := os.WriteFile(file, []byte(top), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{c + "/course.toml:1: a course needs at least one [[modules]]"}, "1 problem in"},
+		{"problems in one file, by line", func(t *testing.T, dir string) {
+			file := filepath.Join(dir, c, "fr", "course.toml")
+			// Found first: a module that is not in the course, at the end of the file. Then a
+			// quiz_title missing from the first module, above it.
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, append(b, "\n[modules.extra]\ntitle = \"En plus\"\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			replaceInFile(t, file, "quiz_title", "# quiz_title") // the first module's
+		}, []string{
+			fmt.Sprintf(`%s/fr/course.toml:%d: module "foundations": its quiz is translated but has no quiz_title here`, c, lineStarting(t, filepath.Join(src, c, "fr", "course.toml"), "[modules.foundations]")),
+			fmt.Sprintf(`%s/fr/course.toml:%d: module "extra" is not in course.toml`, c, lineCount(t, filepath.Join(src, c, "fr", "course.toml"))+2),
+		}, "2 problems in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "content")
@@ -173,6 +210,16 @@ func lineStarting(t *testing.T, file, prefix string) int {
 	}
 	t.Fatalf("no line of %s starts with %q", file, prefix)
 	return 0
+}
+
+// lineCount is the number of lines of file, which ends in a line end.
+func lineCount(t *testing.T, file string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(b), "\n")
 }
 
 func replaceInFile(t *testing.T, file, old, new string) {

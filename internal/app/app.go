@@ -96,11 +96,24 @@ func ContentSources(cfg *config.Config) (fs.FS, string) {
 }
 
 // ImportContent imports the valid courses of the sources and logs every problem of the others:
-// a broken course must not keep the server from starting.
+// a broken course must not keep the server from starting. A valid course whose prerequisite is
+// one of those is imported all the same, with a warning: its page lacks that prerequisite (or
+// shows the one an earlier import stored) until the other course is fixed.
 func ImportContent(ctx context.Context, courses *course.Service, fsys fs.FS, where string, log *slog.Logger) error {
 	sources, problems := course.LoadAll(fsys)
 	for _, p := range problems {
 		log.Warn("course source problem: course not imported", "where", where, "problem", p.String())
+	}
+	valid := map[string]bool{}
+	for _, s := range sources {
+		valid[s.Slug] = true
+	}
+	for _, s := range sources {
+		for _, p := range s.Prerequisites {
+			if !valid[p] {
+				log.Warn("course prerequisite not imported: it has source problems", "where", where, "course", s.Slug, "prerequisite", p)
+			}
+		}
 	}
 	rep, err := courses.Import(ctx, sources)
 	if err != nil {

@@ -4,6 +4,7 @@ package course
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"capacityhub/internal/markdown"
 )
 
 // Languages are the languages a course may be written in: the six UN languages.
@@ -172,7 +175,9 @@ func (r *reader) read(file string) ([]byte, bool) {
 	r.hash = append(r.hash, []byte(file)...)
 	r.hash = append(r.hash, 0)
 	r.hash = append(r.hash, b...)
-	return b, true
+	// NB: some editors start UTF-8 files with a byte-order mark; it is no part of the text, and
+	// left in it would hide a lesson's '# ' title.
+	return bytes.TrimPrefix(b, []byte("\ufeff")), true
 }
 
 // missing tells whether file does not exist (rather than exists and cannot be read, which read
@@ -337,12 +342,25 @@ func LoadAll(fsys fs.FS) ([]Source, []Problem) {
 			sources = append(sources, s)
 		}
 	}
+	sortProblems(problems)
 	return sources, problems
 }
 
 // Load reads and checks the course in folder dir of fsys. Prerequisites are not checked: that
 // needs the other courses (LoadAll).
-func Load(fsys fs.FS, dir string) (Source, []Problem) { return load(fsys, dir, nil) }
+func Load(fsys fs.FS, dir string) (Source, []Problem) {
+	s, problems := load(fsys, dir, nil)
+	sortProblems(problems)
+	return s, problems
+}
+
+// sortProblems orders problems by file, then line, for a reader to work down; problems at the
+// same place keep the order in which they were found.
+func sortProblems(problems []Problem) {
+	slices.SortStableFunc(problems, func(a, b Problem) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+}
 
 // load reads and checks the course in folder dir, and its prerequisites against known when that
 // is not nil. It goes on past every problem to find the others, but reports nothing that only
@@ -366,10 +384,23 @@ func load(fsys fs.FS, dir string, known map[string]bool) (Source, []Problem) {
 	}
 	// English lessons and quizzes are checked even when English texts are missing: the course
 	// needs them all the same.
-	checked := s.Languages
+	checked := slices.Clone(s.Languages)
 	if !slices.Contains(s.Languages, SourceLanguage) {
 		r.add(path.Join(dir, SourceLanguage, "course.toml"), 0, "missing: every course needs its English texts")
 		checked = append([]string{SourceLanguage}, s.Languages...)
+	}
+	// NB: a language folder without its course.toml (or with it misnamed) would otherwise drop
+	// the whole translation without a word. Its files are checked all the same.
+	for _, lang := range Languages {
+		if !slices.Contains(checked, lang) && r.holdsFiles(path.Join(dir, lang)) {
+			r.add(path.Join(dir, lang, "course.toml"), 0, "missing: %s/ holds files, but without this file the course is not offered in that language", lang)
+			checked = append(checked, lang)
+		}
+	}
+	// A structure without modules is reported once (checkStructure): every module text, lesson
+	// and quiz would otherwise be reported again as not in the course.
+	if st != nil && len(st.Modules) == 0 {
+		st = nil
 	}
 
 	texts := map[string]courseTexts{}
@@ -380,7 +411,7 @@ func load(fsys fs.FS, dir string, known map[string]bool) (Source, []Problem) {
 		}
 	}
 	if st == nil {
-		return s, r.problems // without the structure, nothing more can be checked
+		return s, r.problems // without the structure or its modules, nothing more can be checked
 	}
 
 	seen := map[string]bool{}
@@ -473,6 +504,19 @@ func (r *reader) checkPrerequisites(file string, b []byte, dir string, prereqs [
 		}
 		seen[p] = true
 	}
+}
+
+// holdsFiles tells whether folder dir holds any file, at any depth.
+func (r *reader) holdsFiles(dir string) bool {
+	found := false
+	_ = fs.WalkDir(r.fsys, dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 // checkCourseFolder reports what a course folder holds besides course.toml and language folders.
@@ -674,46 +718,17 @@ func (r *reader) readLesson(dir, module, slug string, langs []string) LessonSour
 			r.add(file, 2, "the lesson has a title but no text")
 			continue
 		}
-		fence := "" // the ``` or ~~~ that opened the code block we are in, if any
-		for i, line := range strings.Split(rest, "\n") {
-			if m := fenceOf(line); m != "" {
-				switch {
-				case fence == "":
-					fence = m
-					continue
-				case m[0] == fence[0] && len(m) >= len(fence) && strings.TrimSpace(strings.TrimLeft(line, " ")[len(m):]) == "":
-					fence = ""
-					continue
-				}
-			}
-			if fence != "" {
-				continue // code: a '# comment' there is no heading, nor is '![' an image
-			}
-			if strings.HasPrefix(line, "# ") {
-				r.add(file, i+2, "only the first line may be a level-one heading; use ## for sections")
-			}
-			if strings.Contains(line, "![") {
-				r.add(file, i+2, "images are not allowed: pages load nothing from another site")
-			}
+		// The body starts on the file's line 2.
+		outline := markdown.Inspect([]byte(rest))
+		for _, n := range outline.Headings {
+			r.add(file, n+1, "only the first line may be a level-one heading; use ## for sections")
+		}
+		for _, n := range outline.Images {
+			r.add(file, n+1, "images are not allowed: pages load nothing from another site")
 		}
 		l.Title[lang], l.Body[lang] = title, strings.TrimSpace(rest)
 	}
 	return l
-}
-
-// fenceOf is the run of three or more ` or ~ that opens (or closes) a fenced code block on line,
-// or "" when line is no fence.
-func fenceOf(line string) string {
-	t := strings.TrimLeft(line, " ")
-	if len(line)-len(t) > 3 {
-		return "" // indented code, not a fence
-	}
-	for _, c := range []string{"`", "~"} {
-		if n := len(t) - len(strings.TrimLeft(t, c)); n >= 3 {
-			return t[:n]
-		}
-	}
-	return ""
 }
 
 // readQuiz reads a quiz's texts in every language of langs that has them; English is required,

@@ -1,6 +1,7 @@
 package course
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -63,8 +64,8 @@ func TestCheckReportsEveryProblemAndOnlyThose(t *testing.T) {
 			delete(f, "mini/en/course.toml")
 			delete(f, "mini/en/basics/quiz.toml")
 		}, []string{
-			"mini/en/course.toml:1: missing: every course needs its English texts",
 			`mini/en/basics/quiz.toml:1: missing: the quiz of module "basics" has no English text`,
+			"mini/en/course.toml:1: missing: every course needs its English texts",
 		}},
 		{"course.toml missing: texts still checked", func(t *testing.T, f fstest.MapFS) {
 			delete(f, "mini/course.toml")
@@ -152,12 +153,74 @@ func TestCheckReportsEveryProblemAndOnlyThose(t *testing.T) {
 			`mini/course.toml:1: level "easy" is not one of introductory, intermediate, advanced`,
 			`mini/course.toml:4: prerequisite "nowhere" is not a course here`,
 			"mini/de:1: " + notLanguage,
+			`mini/en/basics/quiz.toml:1: missing: the quiz of module "basics" has no English text`,
+			`mini/en/basics/two.md:1: missing: lesson "two" has no English text`,
 			"mini/en/course.toml:1: missing: every course needs its English texts",
 			"mini/fr/course.toml:2: expected value but found '\\n' instead",
-			`mini/en/basics/two.md:1: missing: lesson "two" has no English text`,
-			`mini/en/basics/quiz.toml:1: missing: the quiz of module "basics" has no English text`,
 			"mini/fr/more/three.md:1: the first line must be the lesson title as '# Title'",
 		}},
+		{"problems in one file come out by line", func(t *testing.T, f fstest.MapFS) {
+			replaceIn(t, f, "mini/en/course.toml", "title = \"Basics\"\n", "")
+			f["mini/en/course.toml"].Data = append(f["mini/en/course.toml"].Data, "[modules.extra]\ntitle = \"Extra\"\n"...)
+		}, []string{
+			`mini/en/course.toml:3: module "basics" has no title`,
+			`mini/en/course.toml:7: module "extra" is not in course.toml`,
+		}},
+		{"'```' inline is no fence: the rest is still checked", func(t *testing.T, f fstest.MapFS) {
+			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte("# One\n\n```x = 1``` is inline code.\n\n# Again\n\n![x](https://example.org/a.png)\n")}
+		}, []string{
+			"mini/en/basics/one.md:5: only the first line may be a level-one heading; use ## for sections",
+			"mini/en/basics/one.md:7: images are not allowed: pages load nothing from another site",
+		}},
+		{"indented and setext level-one headings", func(t *testing.T, f fstest.MapFS) {
+			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte("# One\n\n  # Indented\n\nUnderlined\n==========\n\nSection\n-------\n")}
+		}, []string{
+			"mini/en/basics/one.md:3: only the first line may be a level-one heading; use ## for sections",
+			"mini/en/basics/one.md:5: only the first line may be a level-one heading; use ## for sections",
+		}},
+		{"'![x]' in inline code is code", func(t *testing.T, f fstest.MapFS) {
+			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte("# One\n\nAn image is written `![x](y)`, or ``![x]``.\n")}
+		}, nil},
+		{"image on the second line of a paragraph, at its line", func(t *testing.T, f fstest.MapFS) {
+			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte("# One\n\nA map\nof ![](https://example.org/a.png) cells.\n")}
+		}, []string{"mini/en/basics/one.md:4: images are not allowed: pages load nothing from another site"}},
+		{"byte-order marks are no text", func(t *testing.T, f fstest.MapFS) {
+			f["mini/en/basics/one.md"].Data = append([]byte("\ufeff"), f["mini/en/basics/one.md"].Data...)
+			f["mini/fr/course.toml"].Data = append([]byte("\ufeff"), f["mini/fr/course.toml"].Data...)
+		}, nil},
+		{"byte-order mark before a TOML table, problem at the table", func(t *testing.T, f fstest.MapFS) {
+			f["mini/en/basics/quiz.toml"].Data = append([]byte("\ufeff"), f["mini/en/basics/quiz.toml"].Data...)
+			replaceIn(t, f, "mini/en/basics/quiz.toml", "explanation = \"Because b.\"\n", "")
+		}, []string{`mini/en/basics/quiz.toml:1: question "q1" has no explanation`}},
+		{"language folder with its course.toml misnamed", func(t *testing.T, f fstest.MapFS) {
+			f["mini/fr/course.tml"] = f["mini/fr/course.toml"]
+			delete(f, "mini/fr/course.toml")
+		}, []string{
+			"mini/fr/course.tml:1: not part of the course: no lesson or quiz in course.toml matches this file",
+			"mini/fr/course.toml:1: missing: fr/ holds files, but without this file the course is not offered in that language",
+		}},
+		{"language folder without course.toml: its files still checked", func(t *testing.T, f fstest.MapFS) {
+			f["mini/es/basics/one.md"] = &fstest.MapFile{Data: []byte("Lección uno\n")}
+			f["mini/es/basics/old.md"] = &fstest.MapFile{Data: []byte("# Vieja\n\ntexto\n")}
+		}, []string{
+			"mini/es/basics/old.md:1: not part of the course: no lesson or quiz in course.toml matches this file",
+			"mini/es/basics/one.md:1: the first line must be the lesson title as '# Title'",
+			"mini/es/course.toml:1: missing: es/ holds files, but without this file the course is not offered in that language",
+		}},
+		{"empty language folder", func(t *testing.T, f fstest.MapFS) {
+			f["mini/es/basics"] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
+		}, nil},
+		{"empty course.toml: no flood of follow-on problems", func(t *testing.T, f fstest.MapFS) {
+			f["mini/course.toml"].Data = nil
+		}, []string{
+			`mini/course.toml:1: level "" is not one of introductory, intermediate, advanced`,
+			"mini/course.toml:1: estimated_minutes must be between 1 and 6000",
+			"mini/course.toml:1: a course needs at least one [[modules]]",
+		}},
+		{"course.toml without modules: that one problem", func(t *testing.T, f fstest.MapFS) {
+			st := string(f["mini/course.toml"].Data)
+			f["mini/course.toml"].Data = []byte(st[:strings.Index(st, "[[modules]]")])
+		}, []string{"mini/course.toml:1: a course needs at least one [[modules]]"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := miniCourse()

@@ -34,10 +34,13 @@ func New() *Renderer {
 	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[A-Za-z0-9_+-]+$`)).OnElements("code")
-	return &Renderer{
-		md:     goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify)),
-		policy: p,
-	}
+	return &Renderer{md: newGoldmark(), policy: p}
+}
+
+// newGoldmark is the one goldmark configuration: what Inspect finds in a text is what Render
+// shows of it.
+func newGoldmark() goldmark.Markdown {
+	return goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
 }
 
 // Render returns the safe HTML of src.

@@ -229,10 +229,10 @@ func (h *handler) deleteCurriculumFromForm(c *fiber.Ctx) error {
 func curriculumInputFrom(c *fiber.Ctx, slug string) (course.CurriculumInput, map[string]string, validate.Errors) {
 	in := course.CurriculumInput{Slug: slug, Title: map[string]string{}, Description: map[string]string{}}
 	for _, l := range course.Languages {
-		if t := strings.TrimSpace(formValue(c, "title." + l)); t != "" {
+		if t := strings.TrimSpace(formValue(c, "title."+l)); t != "" {
 			in.Title[l] = t
 		}
-		if d := strings.TrimSpace(formValue(c, "description." + l)); d != "" {
+		if d := strings.TrimSpace(formValue(c, "description."+l)); d != "" {
 			in.Description[l] = d
 		}
 	}
@@ -246,7 +246,7 @@ func curriculumInputFrom(c *fiber.Ctx, slug string) (course.CurriculumInput, map
 	var errs validate.Errors
 	for _, v := range c.Request().PostArgs().PeekMulti("courses") {
 		s := string(v)
-		raw := strings.TrimSpace(formValue(c, "position." + s))
+		raw := strings.TrimSpace(formValue(c, "position."+s))
 		typed[s] = raw
 		pos := math.MaxInt
 		if raw != "" {
