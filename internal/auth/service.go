@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -120,17 +119,6 @@ func checkEmail(errs *validate.Errors, email string) {
 	}
 }
 
-func checkText(errs *validate.Errors, field, value string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(value) == "":
-		errs.Add(field, "field.required", nil)
-	case utf8.RuneCountInString(value) > max:
-		errs.Add(field, "field.too_long", map[string]any{"Max": max})
-	case strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		errs.Add(field, "field.invalid", nil)
-	}
-}
-
 // Profile is what a user may change about themselves, and what registration asks beyond the
 // address and password.
 type Profile struct {
@@ -150,8 +138,8 @@ func (p *Profile) normalize() {
 }
 
 func (p *Profile) check(errs *validate.Errors, languages []string) {
-	checkText(errs, "name", p.Name, true, maxNameRunes)
-	checkText(errs, "organization", p.Organization, false, maxOrganizationRunes)
+	validate.Text(errs, "name", p.Name, true, maxNameRunes)
+	validate.Text(errs, "organization", p.Organization, false, maxOrganizationRunes)
 	if p.Country == "" {
 		errs.Add("country", "field.required", nil)
 	} else if !ValidCountry(p.Country) {

@@ -258,6 +258,9 @@ func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz,
 				break
 			}
 		}
+		if len(sq.keys[i].Correct) == 1 && len(chosen) > 1 {
+			errs.Add("answers."+qid, "course.quiz.one_choice", nil) // a single-answer question
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

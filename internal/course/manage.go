@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,23 +97,24 @@ func (s *Service) checkCurriculum(ctx context.Context, manager *auth.User, in *C
 	if !slugPattern.MatchString(in.Slug) || len(in.Slug) > 100 {
 		errs.Add("slug", "course.slug.invalid", nil)
 	}
-	if strings.TrimSpace(in.Title[SourceLanguage]) == "" {
+	if _, ok := in.Title[SourceLanguage]; !ok {
 		errs.Add("title.en", "field.required", nil)
 	}
 	for lang, t := range in.Title {
 		if !isLanguage(lang) {
 			errs.Add("title."+lang, "course.language.invalid", nil)
-		} else if len([]rune(t)) > maxCurriculumTitle {
-			errs.Add("title."+lang, "field.too_long", map[string]any{"Max": maxCurriculumTitle})
+		} else {
+			validate.Text(&errs, "title."+lang, t, lang == SourceLanguage, maxCurriculumTitle)
 		}
 	}
 	for lang, d := range in.Description {
-		switch {
-		case !isLanguage(lang):
+		if !isLanguage(lang) {
 			errs.Add("description."+lang, "course.language.invalid", nil)
-		case len([]rune(d)) > maxCurriculumDescription:
-			errs.Add("description."+lang, "field.too_long", map[string]any{"Max": maxCurriculumDescription})
-		case strings.TrimSpace(d) != "" && strings.TrimSpace(in.Title[lang]) == "":
+			continue
+		}
+		before := len(errs)
+		validate.Paragraphs(&errs, "description."+lang, d, false, maxCurriculumDescription)
+		if len(errs) == before && strings.TrimSpace(d) != "" && strings.TrimSpace(in.Title[lang]) == "" {
 			// A description is kept with its title; alone it would be lost.
 			errs.Add("title."+lang, "field.required", nil)
 		}
@@ -122,6 +124,12 @@ func (s *Service) checkCurriculum(ctx context.Context, manager *auth.User, in *C
 		errs.Add("courses", "field.required", nil)
 	case len(in.Courses) > maxCurriculumCourses:
 		errs.Add("courses", "course.curriculum.too_many", map[string]any{"Max": maxCurriculumCourses})
+	case slices.ContainsFunc(in.Courses, func(c string) bool { return !slugPattern.MatchString(c) }):
+		for _, c := range in.Courses {
+			if !slugPattern.MatchString(c) {
+				errs.Add("courses", "course.curriculum.unknown_course", map[string]any{"Slug": c})
+			}
+		}
 	default:
 		found, err := s.CoursesBySlug(ctx, manager, SourceLanguage, in.Courses)
 		if err != nil {

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"mime"
+	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,7 +64,69 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if dec.More() {
 		return fiber.NewError(fiber.StatusBadRequest, "The body must hold one JSON object.")
 	}
+	// NB: encoding/json turns bytes that are not UTF-8 into U+FFFD, but lets \u0000 through.
+	if field := fieldWithNUL(reflect.ValueOf(v), ""); field != "" {
+		return validate.Errors{{Field: field, Key: "field.invalid"}}
+	}
 	return nil
+}
+
+// fieldWithNUL is the JSON path (title.en, courses.2) of the first string in v that holds a NUL
+// character, or "" when none does.
+func fieldWithNUL(v reflect.Value, path string) string {
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return fieldWithNUL(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return path
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if f.Anonymous && f.Tag.Get("json") == "" {
+				name = "" // an embedded struct's fields are the outer object's
+			}
+			p := path
+			if name != "" {
+				p = join(name)
+			}
+			if bad := fieldWithNUL(v.Field(i), p); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if k.Kind() == reflect.String && strings.ContainsRune(k.String(), 0) {
+				return join(printable([]byte(k.String())))
+			}
+			if bad := fieldWithNUL(v.MapIndex(k), join(k.String())); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if bad := fieldWithNUL(v.Index(i), join(strconv.Itoa(i))); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
 }
 
 func (h *handler) registerAPI(c *fiber.Ctx) error {

@@ -49,8 +49,8 @@ func decodeCursor(s string) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) == 0 {
-		return "", course.ErrInvalidCursor
+	if err != nil || len(b) == 0 || !validate.Clean(b) {
+		return "", course.ErrInvalidCursor // NB: not one this API gave out; PostgreSQL would refuse it anyway
 	}
 	return string(b), nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"capacityhub/internal/validate"
 )
 
 // Keys under which the request-scoped values live in fiber's Locals.
@@ -160,4 +162,30 @@ func limitKey(c *fiber.Ctx) string {
 		return clientIP(c)
 	}
 	return netip.PrefixFrom(a, 64).Masked().String()
+}
+
+// refuseUnstorableText answers 422, naming the field, for a query or form value that is not valid
+// UTF-8 or holds a NUL character. No browser sends such text and no database would keep it as it
+// is (PostgreSQL refuses it outright), so it stops here, before any handler sees it.
+func (h *handler) refuseUnstorableText(c *fiber.Ctx) error {
+	var errs validate.Errors
+	check := func(k, v []byte) {
+		if !validate.Clean(k) || !validate.Clean(v) {
+			errs.Add(printable(k), "field.invalid", nil)
+		}
+	}
+	c.Request().URI().QueryArgs().VisitAll(check)
+	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationForm) {
+		c.Request().PostArgs().VisitAll(check)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// printable is b as text that can be shown and logged: NUL and bytes that are not UTF-8 become
+// U+FFFD.
+func printable(b []byte) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(string(b), "\x00", "\uFFFD"), "\uFFFD")
 }

@@ -101,6 +101,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(h.securityHeaders)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(etag.New(etag.Config{Weak: true})) // NB: weak, as one tag covers every content-coding of a body
+	app.Use(h.refuseUnstorableText)
 	app.Use(h.identify)
 	app.Use(h.limitAnonymousRequests)
 	h.routes(app)
