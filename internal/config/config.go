@@ -205,9 +205,7 @@ func secretKey(configured, sqlitePath string) ([]byte, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
+	// NB: Load has made the database's folder, where the key goes.
 	raw := make([]byte, 32)
 	_, _ = rand.Read(raw) // NB: crypto/rand.Read never fails since Go 1.24.
 	key := hex.EncodeToString(raw)

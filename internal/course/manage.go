@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -119,17 +118,19 @@ func (s *Service) checkCurriculum(ctx context.Context, manager *auth.User, in *C
 			errs.Add("title."+lang, "field.required", nil)
 		}
 	}
+	malformed := 0 // slugs that cannot name a course: the database need not be asked
+	for _, c := range in.Courses {
+		if !slugPattern.MatchString(c) {
+			malformed++
+			errs.Add("courses", "course.curriculum.unknown_course", map[string]any{"Slug": c})
+		}
+	}
 	switch {
 	case len(in.Courses) == 0:
 		errs.Add("courses", "field.required", nil)
 	case len(in.Courses) > maxCurriculumCourses:
 		errs.Add("courses", "course.curriculum.too_many", map[string]any{"Max": maxCurriculumCourses})
-	case slices.ContainsFunc(in.Courses, func(c string) bool { return !slugPattern.MatchString(c) }):
-		for _, c := range in.Courses {
-			if !slugPattern.MatchString(c) {
-				errs.Add("courses", "course.curriculum.unknown_course", map[string]any{"Slug": c})
-			}
-		}
+	case malformed > 0:
 	default:
 		found, err := s.CoursesBySlug(ctx, manager, SourceLanguage, in.Courses)
 		if err != nil {
