@@ -252,7 +252,7 @@ func loadContent(dir string, stdout, stderr io.Writer) ([]course.Source, bool) {
 		fmt.Fprintf(stderr, "capacityhub: %s is not a folder of course sources\n", dir)
 		return nil, false
 	}
-	sources, problems := course.LoadAll(os.DirFS(dir))
+	sources, problems := course.LoadAll(os.DirFS(dir), app.LessonSlugsTaken)
 	for _, p := range problems {
 		p.File = filepath.Join(dir, p.File)
 		fmt.Fprintln(stdout, p.String())

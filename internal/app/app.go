@@ -22,12 +22,9 @@ import (
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
 	"capacityhub/internal/db"
-	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
-	"capacityhub/internal/notify"
-	"capacityhub/internal/web"
-	"capacityhub/locales"
+	"capacityhub/internal/web/courseweb"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM or SIGINT.
@@ -85,6 +82,11 @@ func OpenStore(ctx context.Context, cfg *config.Config) (kv.Store, error) {
 	return r, nil
 }
 
+// LessonSlugsTaken are the path segments that the course pages use beside lesson slugs
+// (/{lang}/courses/{slug}/offline…); set from the web layer. Course import refuses a lesson
+// slug among them, since such a lesson could never be reached.
+var LessonSlugsTaken = courseweb.LessonSlugsTaken
+
 // ContentSources returns the course sources: CONTENT_DIR when that folder exists, else the ones
 // built into the binary (config.Load has refused a CONTENT_DIR that was set and is no folder, so
 // this happens only with the default).
@@ -100,7 +102,7 @@ func ContentSources(cfg *config.Config) (fs.FS, string) {
 // one of those is imported all the same, with a warning: its page lacks that prerequisite (or
 // shows the one an earlier import stored) until the other course is fixed.
 func ImportContent(ctx context.Context, courses *course.Service, fsys fs.FS, where string, log *slog.Logger) error {
-	sources, problems := course.LoadAll(fsys)
+	sources, problems := course.LoadAll(fsys, LessonSlugsTaken)
 	for _, p := range problems {
 		log.Warn("course source problem: course not imported", "where", where, "problem", p.String())
 	}
@@ -140,22 +142,15 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 		return err
 	}
 	defer store.Close()
-	bundle, err := i18n.Load(locales.FS)
+	svc, err := NewServices(cfg, database, store, log)
 	if err != nil {
 		return err
 	}
-	outbox, err := notify.NewOutbox(database, cfg.SMTPURL, log)
-	if err != nil {
-		return &config.Error{Name: "SMTP_URL", Err: err}
-	}
-	auditLog := moderation.NewAuditLog(database)
-	accounts := NewAccounts(cfg, database, store, auditLog, outbox, log)
-	courses := course.New(database, auditLog, log)
 	fsys, where := ContentSources(cfg)
-	if err := ImportContent(ctx, courses, fsys, where, log); err != nil {
+	if err := ImportContent(ctx, svc.Courses, fsys, where, log); err != nil {
 		return &config.Error{Name: "CONTENT_DIR", Err: err}
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: bundle, Logger: log, Auth: accounts, Audit: auditLog, Courses: courses})
+	app, err := NewWeb(cfg, database, store, svc, log)
 	if err != nil {
 		return err
 	}
@@ -167,7 +162,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	// whichever way Serve returns: it must never log into a closed database or a gone caller.
 	sendCtx, stopSending := context.WithCancel(ctx)
 	var sending sync.WaitGroup
-	sending.Go(func() { outbox.Run(sendCtx, outboxInterval) })
+	sending.Go(func() { svc.Outbox.Run(sendCtx, outboxInterval) })
 	defer sending.Wait()
 	defer stopSending()
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(),

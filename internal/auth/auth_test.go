@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -11,10 +12,12 @@ import (
 	"time"
 
 	"capacityhub/internal/db"
+	"capacityhub/internal/fault"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
+	"capacityhub/internal/paging"
 	"capacityhub/internal/testenv"
 	"capacityhub/internal/validate"
 )
@@ -210,9 +213,9 @@ func TestTokensRotateAndReuseRevokesTheFamily(t *testing.T) {
 			}
 		}
 		admin := e.register(t, "admin@example.org", RoleAdmin)
-		page, err := moderation.NewAuditLog(e.db).List(ctx, admin, "auth.refresh_reused", "", 10)
-		if err != nil || len(page.Events) != 1 || page.Events[0].Target != u.ID {
-			t.Fatalf("audit log of the reuse: %+v, %v; want one entry naming the user", page.Events, err)
+		page, err := moderation.NewAuditLog(e.db).List(ctx, admin, "auth.refresh_reused", paging.First(10))
+		if err != nil || len(page.Items) != 1 || page.Items[0].Target != u.ID {
+			t.Fatalf("audit log of the reuse: %+v, %v; want one entry naming the user", page.Items, err)
 		}
 		// Another sign-in's family is untouched, access tokens included.
 		other, _ := e.s.IssueTokens(ctx, u)
@@ -549,7 +552,7 @@ func TestOnlyAdminsAdminister(t *testing.T) {
 		if !got.Has(RoleExpert) || !got.Has(RoleModerator) || got.Has(RoleAdmin) || len(got.Roles) != 3 {
 			t.Errorf("roles now %v", got.Roles)
 		}
-		if _, err := e.s.ListUsers(ctx, learner, "", "", 10); !errors.Is(err, ErrForbidden) {
+		if _, err := e.s.ListUsers(ctx, learner, "", paging.First(10)); !errors.Is(err, ErrForbidden) {
 			t.Errorf("learner listed users: %v", err)
 		}
 		var changes int
@@ -560,6 +563,37 @@ func TestOnlyAdminsAdminister(t *testing.T) {
 	})
 }
 
+// walkUsers pages through the users list limit at a time and returns every user listed, in
+// order; it fails the test when a user comes twice.
+func walkUsers(t *testing.T, e *env, admin *User, query string, limit int) []*User {
+	t.Helper()
+	var all []*User
+	seen := map[string]bool{}
+	page := paging.First(limit)
+	for {
+		p, err := e.s.ListUsers(context.Background(), admin, query, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Items) > limit {
+			t.Fatalf("a page of %d users, limit %d", len(p.Items), limit)
+		}
+		for _, u := range p.Items {
+			if seen[u.ID] {
+				t.Fatalf("user %s on two pages", u.Email)
+			}
+			seen[u.ID] = true
+			all = append(all, u)
+		}
+		if p.Next == "" {
+			return all
+		}
+		if page, err = paging.WithCursor(p.Next, limit); err != nil {
+			t.Fatalf("the list gave out cursor %q, which it refuses: %v", p.Next, err)
+		}
+	}
+}
+
 func TestListUsersPagesAndSearches(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -568,39 +602,142 @@ func TestListUsersPagesAndSearches(t *testing.T) {
 			*e.now = e.now.Add(time.Minute)
 			e.register(t, name+"@example.org", Roles[i%len(Roles)])
 		}
-		seen := map[string]bool{}
-		cursor := ""
-		for pages := 0; ; pages++ {
-			page, err := e.s.ListUsers(ctx, admin, "", cursor, 2)
-			if err != nil {
-				t.Fatal(err)
+		// Three more in the same microsecond: the id orders them, and no page boundary loses one.
+		*e.now = e.now.Add(time.Minute)
+		for _, name := range []string{"pita", "quan", "rania"} {
+			e.register(t, name+"@example.org")
+		}
+		want, err := e.s.ListUsers(ctx, admin, "", paging.First(paging.MaxLimit))
+		if err != nil || len(want.Items) != 9 || want.Next != "" {
+			t.Fatalf("one page of all: %d users, next %q, %v", len(want.Items), want.Next, err)
+		}
+		for i := 1; i < len(want.Items); i++ {
+			if want.Items[i].CreatedAt.After(want.Items[i-1].CreatedAt) {
+				t.Errorf("%s listed after %s, who is older", want.Items[i].Email, want.Items[i-1].Email)
 			}
-			for _, u := range page.Users {
-				if seen[u.ID] {
-					t.Fatalf("user %s on two pages", u.Email)
+		}
+		for _, limit := range []int{1, 2, 3, 8, 9} {
+			got := walkUsers(t, e, admin, "", limit)
+			if len(got) != len(want.Items) {
+				t.Fatalf("limit %d: paged through %d users, want %d", limit, len(got), len(want.Items))
+			}
+			for i, u := range got {
+				if u.ID != want.Items[i].ID {
+					t.Errorf("limit %d: user %d is %s, want %s", limit, i, u.Email, want.Items[i].Email)
 				}
-				seen[u.ID] = true
 				if !u.Has(RoleLearner) {
 					t.Errorf("%s listed without roles", u.Email)
 				}
 			}
-			if page.NextCursor == "" {
-				break
-			}
-			cursor = page.NextCursor
 		}
-		if len(seen) != 6 {
-			t.Errorf("paged through %d users, want 6", len(seen))
+		byEmail := map[string]*User{}
+		for _, u := range walkUsers(t, e, admin, "", 2) {
+			byEmail[u.Email] = u
 		}
-		page, _ := e.s.ListUsers(ctx, admin, "NAD", "", 10)
-		if len(page.Users) != 1 || page.Users[0].Email != "nadia@example.org" {
-			t.Errorf("search NAD found %v", page.Users)
+		if u := byEmail["lena@example.org"]; u == nil || !u.Has(RoleExpert) || u.Has(RoleModerator) {
+			t.Errorf("lena's roles on a later page: %+v", u)
 		}
-		page, _ = e.s.ListUsers(ctx, admin, "%", "", 10)
-		if len(page.Users) != 0 {
-			t.Errorf("a %% query matched %d users: LIKE wildcards not escaped", len(page.Users))
+		if got := walkUsers(t, e, admin, "A@", 2); len(got) != 5 {
+			t.Errorf("search A@ paged through %d users, want 5 (lena, maria, nadia, pita, rania)", len(got))
+		}
+		page, _ := e.s.ListUsers(ctx, admin, "NAD", paging.First(10))
+		if len(page.Items) != 1 || page.Items[0].Email != "nadia@example.org" {
+			t.Errorf("search NAD found %v", page.Items)
+		}
+		page, _ = e.s.ListUsers(ctx, admin, "%", paging.First(10))
+		if len(page.Items) != 0 {
+			t.Errorf("a %% query matched %d users: LIKE wildcards not escaped", len(page.Items))
 		}
 	})
+}
+
+// A cursor the users list did not give out is refused as such, not served as some other page
+// nor failed as a server error.
+func TestListUsersRefusesForgedCursors(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.register(t, "admin@example.org", RoleAdmin)
+		stamp := "2026-11-26T12:00:00.000000Z"
+		for _, tc := range []struct{ name, cursor string }{
+			{"not base64url", "not a cursor!"},
+			{"raw text of the old cursors", stamp + "|" + admin.ID},
+			{"no separator", paging.Encode(stamp)},
+			{"no id", paging.Encode(stamp + "|")},
+			{"no time", paging.Encode("|" + admin.ID)},
+			{"not a time", paging.Encode("yesterday|" + admin.ID)},
+			{"a time not as stored", paging.Encode("2026-11-26T12:00:00Z|" + admin.ID)},
+			{"an audit-log cursor", paging.Encode("42")},
+			{"not UTF-8", paging.Encode("\xff|" + admin.ID)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				page, err := paging.WithCursor(tc.cursor, 10)
+				if err == nil {
+					_, err = e.s.ListUsers(ctx, admin, "", page)
+				}
+				if !errors.Is(err, paging.ErrInvalidCursor) {
+					t.Errorf("cursor %q: %v, want paging.ErrInvalidCursor", tc.cursor, err)
+				}
+			})
+		}
+	})
+}
+
+// A flood of refused sign-ins for one address goes into the audit log once per window, whatever
+// the case of the address typed.
+func TestNoteSignInLimitedAuditsOncePerWindow(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.s.NoteSignInLimited(ctx, "Victim@Example.org ", time.Minute)
+		e.s.NoteSignInLimited(ctx, "victim@example.org", time.Minute)
+		e.s.NoteSignInLimited(ctx, "other@example.org", time.Minute)
+		admin := e.register(t, "admin@example.org", RoleAdmin)
+		page, err := moderation.NewAuditLog(e.db).List(ctx, admin, "auth.signin_limited", paging.First(10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 2 {
+			t.Fatalf("%d events for three refusals of two addresses, want 2: %+v", len(page.Items), page.Items)
+		}
+		got := page.Items[1] // newest first: the victim's came before the other address's
+		if got.Target != "victim@example.org" || got.ActorID != "" ||
+			got.Detail != "sign-in attempts for this address refused by the rate limit" {
+			t.Errorf("recorded %+v", got)
+		}
+	})
+}
+
+// Every error a client may be told of has the kind its status comes from, and a message key.
+func TestErrorKinds(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		kind fault.Kind
+		key  string
+	}{
+		{ErrNotFound, fault.NotFound, "auth.error.not_found"},
+		{ErrEmailTaken, fault.Conflict, "auth.error.email_taken"},
+		{ErrBadCredentials, fault.Unauthenticated, "auth.error.bad_credentials"},
+		{ErrUnauthenticated, fault.Unauthenticated, "auth.error.unauthenticated"},
+		{ErrInvalidToken, fault.Unauthenticated, "auth.error.invalid_token"},
+		{ErrTokenReused, fault.Unauthenticated, "auth.error.token_reused"},
+		{ErrForbidden, fault.Forbidden, "auth.error.forbidden"},
+		{ErrResetTokenNotUse, fault.Invalid, "auth.error.reset_link"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			wrapped := fmt.Errorf("somewhere: %w", tc.err)
+			fe, ok := fault.As(wrapped)
+			if !ok {
+				t.Fatalf("%v carries no kind", tc.err)
+			}
+			if fe.Kind() != tc.kind || fe.Key() != tc.key || !errors.Is(wrapped, tc.err) {
+				t.Errorf("%v: kind %v key %q, want %v %q", tc.err, fe.Kind(), fe.Key(), tc.kind, tc.key)
+			}
+		})
+	}
+	for _, err := range []error{ErrSessionExpired, ErrWrongPassword} {
+		if fault.KindOf(err) != fault.Internal {
+			t.Errorf("%v, never told to a client, has kind %v", err, fault.KindOf(err))
+		}
+	}
 }
 
 func TestCountries(t *testing.T) {
@@ -620,12 +757,20 @@ func TestCountries(t *testing.T) {
 }
 
 // A user may prefer exactly the languages the interface speaks.
-func TestInterfaceLanguagesMatchI18n(t *testing.T) {
-	var tags []string
-	for _, l := range i18n.Languages {
-		tags = append(tags, l.Tag)
-	}
-	if strings.Join(interfaceLanguages, ",") != strings.Join(tags, ",") {
-		t.Errorf("auth accepts %v, the interface speaks %v", interfaceLanguages, tags)
-	}
+func TestEveryInterfaceLanguageMayBePreferred(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.register(t, "polyglot@example.org")
+		for _, l := range i18n.Languages {
+			if err := e.s.UpdateProfile(ctx, u, Profile{Name: u.Name, Language: l.Tag}); err != nil {
+				t.Errorf("language %s refused: %v", l.Tag, err)
+			}
+		}
+		var ve validate.Errors
+		if err := e.s.UpdateProfile(ctx, u, Profile{Name: u.Name, Language: "de"}); !errors.As(err, &ve) {
+			t.Errorf("a language the interface does not speak: %v", err)
+		} else if _, ok := ve.For("language"); !ok {
+			t.Errorf("a language the interface does not speak: %v", ve)
+		}
+	})
 }

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -15,9 +14,11 @@ import (
 
 	"capacityhub/internal/config"
 	"capacityhub/internal/db"
+	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
+	"capacityhub/internal/paging"
 	"capacityhub/internal/validate"
 )
 
@@ -40,10 +41,12 @@ const (
 	maxEmailBytes        = 254
 )
 
-// Store is what the service needs of the key-value store (sessions, token revocations).
+// Store is what the service needs of the key-value store (sessions, token revocations, and
+// the note that a flood of sign-ins is audited already).
 type Store interface {
 	Get(ctx context.Context, key string) ([]byte, error)
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 	Delete(ctx context.Context, keys ...string) error
 }
 
@@ -164,10 +167,6 @@ type Registration struct {
 	Roles []Role // granted at creation; only the command line sets more than learner
 }
 
-// interfaceLanguages are the languages a user may prefer: the six UN languages of CONTRACT.md
-// (internal/i18n lists the same six; a test checks that they agree).
-var interfaceLanguages = []string{"ar", "zh", "en", "fr", "ru", "es"}
-
 // Register creates an account. Every invalid field is reported at once (validate.Errors); an
 // address already registered is ErrEmailTaken.
 func (s *Service) Register(ctx context.Context, r Registration) (*User, error) {
@@ -179,7 +178,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (*User, error) {
 	var errs validate.Errors
 	checkEmail(&errs, r.Email)
 	checkPassword(&errs, "password", r.Password, r.Email, r.Name)
-	r.Profile.check(&errs, interfaceLanguages)
+	r.Profile.check(&errs, i18n.Tags())
 	for _, role := range r.Roles {
 		if !ValidRole(role) {
 			errs.Add("roles", "field.invalid", nil)
@@ -246,12 +245,29 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	return u, nil
 }
 
+// NoteSignInLimited records in the audit log that the rate limit refused sign-in attempts for
+// email, once per window however many attempts follow, so that a flood of guesses cannot flood
+// the log. The caller calls it on every refusal of an address's attempts. A failure is logged,
+// not returned: the refusal stands either way.
+func (s *Service) NoteSignInLimited(ctx context.Context, email string, window time.Duration) {
+	email = NormalizeEmail(email)
+	first, err := s.kv.SetNX(ctx, "audited:signin-limited:"+email, []byte("1"), window)
+	if err != nil {
+		s.log.Warn("sign-in limit not audited", "err", err)
+		return
+	}
+	if first {
+		s.audit(ctx, Event{Action: "auth.signin_limited", Target: email,
+			Detail: "sign-in attempts for this address refused by the rate limit"})
+	}
+}
+
 // UpdateProfile changes the actor's own name, organization and language.
 func (s *Service) UpdateProfile(ctx context.Context, actor *User, p Profile) error {
 	p.Country = actor.Country
 	p.normalize()
 	var errs validate.Errors
-	p.check(&errs, interfaceLanguages)
+	p.check(&errs, i18n.Tags())
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -330,12 +346,25 @@ func (s *Service) SetDisabled(ctx context.Context, actor *User, userID string, d
 	return nil
 }
 
-// ListUsers finds users for an admin.
-func (s *Service) ListUsers(ctx context.Context, actor *User, query, cursor string, limit int) (UserPage, error) {
+// ListUsers is a page of the users whose e-mail address or name contains query (ignoring case;
+// "" for all), newest first, for an admin (others: ErrForbidden). A cursor no list gave out is
+// paging.ErrInvalidCursor; a page.Limit below 1 is paging.DefaultLimit.
+func (s *Service) ListUsers(ctx context.Context, actor *User, query string, page paging.Request) (paging.Page[*User], error) {
 	if !actor.Has(RoleAdmin) {
-		return UserPage{}, ErrForbidden
+		return paging.Page[*User]{}, ErrForbidden
 	}
-	return s.store.listUsers(ctx, strings.TrimSpace(query), cursor, limit)
+	after, err := parseUserKey(page.After)
+	if err != nil {
+		return paging.Page[*User]{}, err
+	}
+	if page.Limit < 1 {
+		page.Limit = paging.DefaultLimit
+	}
+	users, err := s.store.listUsers(ctx, strings.TrimSpace(query), after, page.Limit+1)
+	if err != nil {
+		return paging.Page[*User]{}, err
+	}
+	return paging.Cut(users, page, userKeyOf), nil
 }
 
 // RequestPasswordReset sends a reset link to the address if it has an account, and does nothing
@@ -357,8 +386,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, compos
 	}
 	token := randomToken(32)
 	now := s.now()
-	if _, err := s.store.db.W.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-		VALUES ($1, $2, $3, $4)`, hashToken(token), u.ID, db.FormatTime(now), db.FormatTime(now.Add(ResetTokenTTL))); err != nil {
+	if err := s.store.insertReset(ctx, hashToken(token), u.ID, now, now.Add(ResetTokenTTL)); err != nil {
 		return err
 	}
 	if err := s.mailer.Enqueue(ctx, compose(u, token)); err != nil {
@@ -372,13 +400,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, compos
 // ResetTokenTTL; using it ends every session and token of the user.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	h := hashToken(token)
-	var userID, email, name string
-	err := s.store.db.R.QueryRowContext(ctx, `SELECT u.id, u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id
-		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled = 0`, h, db.FormatTime(s.now())).Scan(&userID, &email, &name)
+	userID, email, name, err := s.store.resetUser(ctx, h, s.now())
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrResetTokenNotUse
-		}
 		return err
 	}
 	var errs validate.Errors
@@ -390,20 +413,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if err != nil {
 		return err
 	}
-	// One transaction: the link is spent only if the password changes. The used_at condition makes
-	// it single-use even when two requests race.
-	err = s.store.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-			db.FormatTime(s.now()), h)
-		if err := affectedOne(res, err); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				return ErrResetTokenNotUse
-			}
-			return err
-		}
-		return setPasswordTx(ctx, tx, userID, hash, true)
-	})
-	if err != nil {
+	// The link is spent only if the password changes, and only once even when two requests race.
+	if err := s.store.resetPassword(ctx, h, userID, hash, s.now()); err != nil {
 		return err
 	}
 	s.audit(ctx, Event{ActorID: userID, Action: "auth.password_reset", Target: userID})

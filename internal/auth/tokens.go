@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -12,8 +11,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
-	"capacityhub/internal/db"
 )
 
 // Token lifetimes. A refresh token lasts RefreshTokenTTL from its issue, and no token of a family
@@ -136,30 +133,31 @@ func (s *Service) UserForToken(ctx context.Context, claims *AccessClaims) (*User
 
 // IssueTokens starts a new refresh-token family for u and returns its first pair.
 func (s *Service) IssueTokens(ctx context.Context, u *User) (TokenPair, error) {
-	return s.issuePair(ctx, s.store.db.W, u, randomToken(16), s.now())
+	pair, rt, err := s.newPair(u, randomToken(16), s.now())
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if err := s.store.insertRefreshToken(ctx, rt); err != nil {
+		return TokenPair{}, err
+	}
+	return pair, nil
 }
 
-type execer interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}
-
-func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family string, familyStart time.Time) (TokenPair, error) {
+// newPair issues a pair for u in a family begun at familyStart, and returns it with the refresh
+// token's row, for the caller to store. No refresh token outlives its family's maximum age.
+func (s *Service) newPair(u *User, family string, familyStart time.Time) (TokenPair, refreshToken, error) {
 	now := s.now()
 	access, err := s.issueAccess(u, family, now)
 	if err != nil {
-		return TokenPair{}, err
+		return TokenPair{}, refreshToken{}, err
 	}
 	refresh := randomToken(32)
 	expires := now.Add(RefreshTokenTTL)
 	if end := familyStart.Add(RefreshFamilyMaxAge); end.Before(expires) {
 		expires = end
 	}
-	_, err = ex.ExecContext(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at, family_started_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, hashToken(refresh), family, u.ID, db.FormatTime(now), db.FormatTime(expires), db.FormatTime(familyStart))
-	if err != nil {
-		return TokenPair{}, err
-	}
-	return TokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds())}, nil
+	rt := refreshToken{hash: hashToken(refresh), family: family, userID: u.ID, created: now, expires: expires, familyStart: familyStart}
+	return TokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(AccessTokenTTL.Seconds())}, rt, nil
 }
 
 // Refresh exchanges a refresh token for a new pair; the old token stops working. A token that was
@@ -169,59 +167,42 @@ func (s *Service) issuePair(ctx context.Context, ex execer, u *User, family stri
 func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error) {
 	var pair TokenPair
 	var reused bool
-	var family, userID string
-	h := hashToken(refresh)
-	now := db.FormatTime(s.now())
-	err := s.store.db.Tx(ctx, func(tx *sql.Tx) error {
-		var used, revoked, started sql.NullString
-		var expires, created string
+	var old refreshToken
+	now := s.now()
+	err := s.store.inTx(ctx, func(t storeTx) error {
+		var err error
 		// NB: the row lock (PostgreSQL) orders this exchange with a sign-out of the same sign-in:
 		// see Logout.
-		err := tx.QueryRowContext(ctx, `SELECT family_id, user_id, used_at, revoked_at, expires_at, created_at, family_started_at
-			FROM refresh_tokens WHERE token_hash = $1`+s.store.db.ForUpdate(), h).Scan(&family, &userID, &used, &revoked, &expires, &created, &started)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrInvalidToken
-		}
-		if err != nil {
+		if old, err = t.lockRefreshToken(ctx, hashToken(refresh)); err != nil {
 			return err
 		}
-		if revoked.Valid || expires <= now {
+		if old.revoked || !old.expires.After(now) {
 			return ErrInvalidToken
 		}
 		revokeFamily := func() error {
 			reused = true
-			_, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL", now, family)
-			return err // nil: commit the revocation
+			return t.revokeFamily(ctx, old.family, now) // nil: commit the revocation
 		}
-		if used.Valid {
+		if old.used {
 			return revokeFamily()
 		}
-		// NB: the condition on used_at makes two concurrent exchanges of one token race safely:
-		// only one of them updates a row, and the other (which read used_at before the winner
-		// wrote it, as PostgreSQL's read committed allows) learns of the reuse here.
-		res, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL", now, h)
-		if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
-			return revokeFamily()
-		} else if err != nil {
+		if first, err := t.markRefreshUsed(ctx, old.hash, now); err != nil {
 			return err
+		} else if !first {
+			return revokeFamily() // a concurrent exchange of the same token won
 		}
-		u, _, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", userID))
+		u, err := t.userWithoutRoles(ctx, old.userID)
 		if err != nil {
 			return err
 		}
 		if u.Disabled {
 			return ErrInvalidToken
 		}
-		start := created
-		if started.Valid {
-			start = started.String
-		}
-		familyStart, err := db.ParseTime(start)
-		if err != nil {
+		var next refreshToken
+		if pair, next, err = s.newPair(u, old.family, old.familyStart); err != nil {
 			return err
 		}
-		pair, err = s.issuePair(ctx, tx, u, family, familyStart)
-		return err
+		return t.insertRefreshToken(ctx, next)
 	})
 	if err != nil {
 		return TokenPair{}, err
@@ -229,9 +210,9 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error
 	if reused {
 		// The family's refresh tokens are revoked (committed above); its access tokens go too, so
 		// that whoever holds a stolen one loses it now rather than within 15 minutes.
-		s.audit(ctx, Event{Action: "auth.refresh_reused", Target: userID,
+		s.audit(ctx, Event{Action: "auth.refresh_reused", Target: old.userID,
 			Detail: "refresh token reused: every token of that sign-in revoked"})
-		if err := s.revokeFamilyAccess(ctx, family); err != nil {
+		if err := s.revokeFamilyAccess(ctx, old.family); err != nil {
 			return TokenPair{}, err
 		}
 		return TokenPair{}, ErrTokenReused
@@ -258,39 +239,27 @@ func (s *Service) Logout(ctx context.Context, claims *AccessClaims, refresh stri
 			return err
 		}
 	}
-	now := db.FormatTime(s.now())
-	return s.store.db.Tx(ctx, func(tx *sql.Tx) error {
+	now := s.now()
+	return s.store.inTx(ctx, func(t storeTx) error {
 		if refresh != "" {
-			q, args := "SELECT family_id FROM refresh_tokens WHERE token_hash = $1", []any{hashToken(refresh)}
-			if owner != "" {
-				// Only the caller's own tokens: a stranger's refresh token is not theirs to revoke.
-				q, args = q+" AND user_id = $2", append(args, owner)
-			}
-			var f string
-			switch err := tx.QueryRowContext(ctx, q, args...).Scan(&f); {
+			// Only the caller's own tokens (owner): a stranger's refresh token is not theirs to
+			// revoke. An unknown one revokes nothing.
+			switch f, err := t.refreshFamily(ctx, hashToken(refresh), owner); {
 			case err == nil:
 				families = append(families, f)
-			case !errors.Is(err, sql.ErrNoRows):
+			case !errors.Is(err, ErrInvalidToken):
 				return err
 			}
 		}
 		for _, f := range families {
 			// NB: on PostgreSQL a refresh of this sign-in may be running now. Locking the family's
-			// rows first orders the two: either the refresh finishes first, and the UPDATE below
-			// (a new statement, which sees what the refresh committed) revokes the token it issued,
-			// or the refresh waits, then finds its token revoked.
-			rows, err := tx.QueryContext(ctx, "SELECT token_hash FROM refresh_tokens WHERE family_id = $1"+s.store.db.ForUpdate(), f)
-			if err != nil {
+			// rows first orders the two: either the refresh finishes first, and the revocation
+			// (a new statement, which sees what the refresh committed) revokes the token it
+			// issued, or the refresh waits, then finds its token revoked.
+			if err := t.lockFamily(ctx, f); err != nil {
 				return fmt.Errorf("auth: lock refresh family: %w", err)
 			}
-			for rows.Next() { // NB: every row read, so that every row is locked
-			}
-			if err := rows.Err(); err != nil {
-				rows.Close()
-				return fmt.Errorf("auth: lock refresh family: %w", err)
-			}
-			rows.Close()
-			if _, err := tx.ExecContext(ctx, "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL", now, f); err != nil {
+			if err := t.revokeFamily(ctx, f, now); err != nil {
 				return fmt.Errorf("auth: revoke refresh family: %w", err)
 			}
 		}

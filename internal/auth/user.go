@@ -7,6 +7,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"capacityhub/internal/fault"
 )
 
 // Role is what a user may do beyond learning.
@@ -61,16 +63,22 @@ func (u *User) Has(r Role) bool {
 	return r == RoleLearner || slices.Contains(u.Roles, r) || slices.Contains(u.Roles, RoleAdmin)
 }
 
-// Errors the service returns; the web layer maps them to statuses.
+// Errors the service returns. Those a client is told of carry a kind, which the web edge maps to
+// a status, and the i18n key of what the client reads; the others never leave the server.
 var (
-	ErrNotFound         = errors.New("auth: user not found")
-	ErrEmailTaken       = errors.New("auth: e-mail address already registered")
-	ErrBadCredentials   = errors.New("auth: wrong e-mail address or password")
-	ErrForbidden        = errors.New("auth: not allowed")
-	ErrUnauthenticated  = errors.New("auth: not signed in")
-	ErrInvalidToken     = errors.New("auth: invalid or expired token")
-	ErrTokenReused      = errors.New("auth: refresh token reused; its family is revoked")
-	ErrSessionExpired   = errors.New("auth: session expired")
-	ErrWrongPassword    = errors.New("auth: current password is wrong")
-	ErrResetTokenNotUse = errors.New("auth: reset link invalid, used or expired")
+	ErrNotFound         = fault.New(fault.NotFound, "auth.error.not_found", "auth: user not found")
+	ErrEmailTaken       = fault.New(fault.Conflict, "auth.error.email_taken", "auth: e-mail address already registered")
+	ErrBadCredentials   = fault.New(fault.Unauthenticated, "auth.error.bad_credentials", "auth: wrong e-mail address or password")
+	ErrForbidden        = fault.New(fault.Forbidden, "auth.error.forbidden", "auth: not allowed")
+	ErrUnauthenticated  = fault.New(fault.Unauthenticated, "auth.error.unauthenticated", "auth: not signed in")
+	ErrInvalidToken     = fault.New(fault.Unauthenticated, "auth.error.invalid_token", "auth: invalid or expired token")
+	ErrTokenReused      = fault.New(fault.Unauthenticated, "auth.error.token_reused", "auth: refresh token reused; its family is revoked")
+	ErrResetTokenNotUse = fault.New(fault.Invalid, "auth.error.reset_link", "auth: reset link invalid, used or expired")
+
+	// ErrSessionExpired is what SessionUser answers for a session that no longer works; the caller
+	// forgets the cookie and carries on as for a visitor, so no client is ever told of it.
+	ErrSessionExpired = errors.New("auth: session expired")
+	// ErrWrongPassword is not returned by this package today: ChangePassword reports a wrong
+	// current password as a field error (validate.Errors), which the form shows beside the field.
+	ErrWrongPassword = errors.New("auth: current password is wrong")
 )

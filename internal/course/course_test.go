@@ -71,6 +71,10 @@ c = "C"
 	}
 }
 
+// pageSegments are the lesson slugs the site's course pages reserve (app.LessonSlugsTaken);
+// the loader takes them from its caller.
+var pageSegments = []string{"offline", "quizzes", "enrollment", "progress", "print"}
+
 type env struct {
 	s       *Service
 	db      *db.DB
@@ -97,7 +101,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 
 func (e *env) importFS(t *testing.T, fsys fstest.MapFS) ImportReport {
 	t.Helper()
-	sources, problems := LoadAll(fsys)
+	sources, problems := LoadAll(fsys, pageSegments)
 	if len(problems) > 0 {
 		t.Fatalf("problems: %v", problems)
 	}
@@ -152,7 +156,7 @@ func TestCheckReportsProblemsWithPlaces(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := miniCourse()
 			tc.edit(f)
-			_, problems := LoadAll(f)
+			_, problems := LoadAll(f, pageSegments)
 			for _, p := range problems {
 				if p.File == tc.file && p.Line == tc.line && strings.Contains(p.String(), tc.phrase) {
 					return
@@ -167,7 +171,7 @@ func TestCheckReportsProblemsWithPlaces(t *testing.T) {
 // three modules, nine lessons of 300 words or more and a quiz of four questions per module, in
 // English, French, Spanish and Arabic; one also in Chinese and Russian.
 func TestShippedContent(t *testing.T) {
-	sources, problems := LoadAll(osDirFS(t, "../../content"))
+	sources, problems := LoadAll(osDirFS(t, "../../content"), pageSegments)
 	if len(problems) > 0 {
 		t.Fatalf("the shipped content has problems: %v", problems)
 	}
@@ -246,20 +250,21 @@ func TestCatalogAndFallback(t *testing.T) {
 		e := newEnv(t, d)
 		ctx := context.Background()
 		e.importFS(t, miniCourse())
-		list, _, err := e.s.Catalog(ctx, "fr", Filter{Tag: "spectrum"})
-		if err != nil || len(list) != 1 || list[0].Title != "Mini cours" || list[0].Fallback("fr") {
-			t.Fatalf("French catalogue: %+v %v", list, err)
+		page, err := e.s.Catalog(ctx, "fr", Filter{Tag: "spectrum"})
+		if list := page.Items; err != nil || len(list) != 1 || list[0].Title != "Mini cours" || list[0].Fallback("fr") || page.Next != "" {
+			t.Fatalf("French catalogue: %+v %v", page, err)
 		}
-		list, _, _ = e.s.Catalog(ctx, "ar", Filter{})
-		if len(list) != 1 || list[0].Title != "Mini course" || !list[0].Fallback("ar") {
+		page, _ = e.s.Catalog(ctx, "ar", Filter{})
+		if list := page.Items; len(list) != 1 || list[0].Title != "Mini course" || !list[0].Fallback("ar") {
 			t.Fatalf("Arabic reader should get English with the fallback flag: %+v", list)
 		}
-		for name, f := range map[string]Filter{"tag": {Tag: "qos"}, "level": {Level: "advanced"}, "language": {ContentLanguage: "ar"}, "words": {Query: "nothing like it"}} {
-			if list, _, _ := e.s.Catalog(ctx, "en", f); len(list) != 0 {
-				t.Errorf("filter %s matched %d", name, len(list))
+		for name, f := range map[string]Filter{"tag": {Tag: "qos"}, "level": {Level: "advanced"}, "language": {ContentLanguage: "ar"},
+			"words": {Query: "nothing like it"}, "LIKE wildcard in a tag": {Tag: "a_"}, "LIKE wildcard in words": {Query: "mini_course"}} {
+			if page, _ := e.s.Catalog(ctx, "en", f); len(page.Items) != 0 {
+				t.Errorf("filter %s matched %d", name, len(page.Items))
 			}
 		}
-		if list, _, _ := e.s.Catalog(ctx, "en", Filter{Query: "SMALL"}); len(list) != 1 {
+		if page, _ := e.s.Catalog(ctx, "en", Filter{Query: "SMALL"}); len(page.Items) != 1 {
 			t.Error("search by summary word failed")
 		}
 		l, err := e.s.Lesson(ctx, "mini", "two", "fr")
@@ -381,7 +386,7 @@ func TestUnpublishedCoursesAreHidden(t *testing.T) {
 		if _, err := e.s.Enroll(ctx, e.learner, "mini"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("learner enrolled in an unpublished course: %v", err)
 		}
-		if list, _, _ := e.s.Catalog(ctx, "en", Filter{}); len(list) != 0 {
+		if page, _ := e.s.Catalog(ctx, "en", Filter{}); len(page.Items) != 0 {
 			t.Error("unpublished course in the catalogue")
 		}
 		if _, err := e.s.Course(ctx, e.manager, "mini", "en"); err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"unicode"
 
 	"capacityhub/internal/db"
@@ -179,23 +178,6 @@ func insertQuiz(ctx context.Context, tx *sql.Tx, course string, position int, m 
 	_, err := tx.ExecContext(ctx, "INSERT INTO quizzes (course_slug, slug, position, pass_mark, questions, texts, titles) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		course, m.Slug, position, m.Quiz.PassMark, string(kj), string(tj), string(nj))
 	return err
-}
-
-// joinList stores a list as ",a,b," so that LIKE '%,a,%' finds an item; empty is "".
-func joinList(items []string) string {
-	if len(items) == 0 {
-		return ""
-	}
-	return "," + strings.Join(items, ",") + ","
-}
-
-// splitList reads a list stored by joinList.
-func splitList(s string) []string {
-	s = strings.Trim(s, ",")
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ",")
 }
 
 // countWords counts words for reading-time estimates; each Han, Kana or Hangul character counts

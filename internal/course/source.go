@@ -1,5 +1,3 @@
-// Package course holds the capacity-building half of Capacity Hub: course sources and their
-// import, the catalogue, enrolment, progress, quizzes, certificates and curricula.
 package course
 
 import (
@@ -22,15 +20,6 @@ import (
 	"capacityhub/internal/markdown"
 )
 
-// Languages are the languages a course may be written in: the six UN languages.
-var Languages = []string{"ar", "zh", "en", "fr", "ru", "es"}
-
-// SourceLanguage is the language every course must have, and the one readers fall back to.
-const SourceLanguage = "en"
-
-// Levels a course may have.
-var Levels = []string{"introductory", "intermediate", "advanced"}
-
 // importFormat is part of every course's hash: bumping it makes the next import rewrite every
 // course once, for a change in how import stores courses (2: quiz titles kept apart).
 const importFormat = "capacityhub-import-2\x00"
@@ -39,9 +28,6 @@ const importFormat = "capacityhub-import-2\x00"
 const DefaultPassMark = 70
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
-// reservedLessonSlugs name pages of a course (/courses/{slug}/offline…): no lesson may take them.
-var reservedLessonSlugs = []string{"offline", "quizzes", "enrollment", "progress", "print"}
 
 // Source is one course as read from its folder: structure plus texts in each language.
 type Source struct {
@@ -149,6 +135,7 @@ type quizTexts map[string]struct {
 // reader accumulates problems while reading one course folder.
 type reader struct {
 	fsys     fs.FS
+	reserved []string // lesson slugs no lesson may take (LoadAll)
 	problems []Problem
 	hash     []byte
 }
@@ -317,7 +304,11 @@ func isHeader(line []byte, h string) bool {
 
 // LoadAll reads every course folder in fsys (folders whose names start with "_" or "." are
 // skipped) and checks each. It returns the courses that are valid and every problem found.
-func LoadAll(fsys fs.FS) ([]Source, []Problem) {
+//
+// reserved are the slugs no lesson may take, because the site's course pages use them as path
+// segments beside lesson slugs (/{lang}/courses/{slug}/offline): a lesson so named could never
+// be reached. The web layer owns that list; this package only enforces it. nil reserves none.
+func LoadAll(fsys fs.FS, reserved []string) ([]Source, []Problem) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, []Problem{{File: ".", Message: err.Error()}}
@@ -336,7 +327,7 @@ func LoadAll(fsys fs.FS) ([]Source, []Problem) {
 	var sources []Source
 	var problems []Problem
 	for _, dir := range dirs {
-		s, ps := load(fsys, dir, known)
+		s, ps := load(fsys, dir, known, reserved)
 		problems = append(problems, ps...)
 		if len(ps) == 0 {
 			sources = append(sources, s)
@@ -346,10 +337,10 @@ func LoadAll(fsys fs.FS) ([]Source, []Problem) {
 	return sources, problems
 }
 
-// Load reads and checks the course in folder dir of fsys. Prerequisites are not checked: that
-// needs the other courses (LoadAll).
-func Load(fsys fs.FS, dir string) (Source, []Problem) {
-	s, problems := load(fsys, dir, nil)
+// Load reads and checks the course in folder dir of fsys, with lesson slugs reserved as for
+// LoadAll. Prerequisites are not checked: that needs the other courses (LoadAll).
+func Load(fsys fs.FS, dir string, reserved []string) (Source, []Problem) {
+	s, problems := load(fsys, dir, nil, reserved)
 	sortProblems(problems)
 	return s, problems
 }
@@ -363,10 +354,10 @@ func sortProblems(problems []Problem) {
 }
 
 // load reads and checks the course in folder dir, and its prerequisites against known when that
-// is not nil. It goes on past every problem to find the others, but reports nothing that only
-// follows from a file that is missing or does not parse.
-func load(fsys fs.FS, dir string, known map[string]bool) (Source, []Problem) {
-	r := &reader{fsys: fsys, hash: []byte(importFormat)}
+// is not nil; no lesson may take a slug of reserved. It goes on past every problem to find the
+// others, but reports nothing that only follows from a file that is missing or does not parse.
+func load(fsys fs.FS, dir string, known map[string]bool, reserved []string) (Source, []Problem) {
+	r := &reader{fsys: fsys, reserved: reserved, hash: []byte(importFormat)}
 	s := Source{Slug: dir, Title: map[string]string{}, Summary: map[string]string{}}
 	if !slugPattern.MatchString(dir) {
 		r.add(dir, 0, "folder name %q is not a slug (lowercase a-z, 0-9 and -)", dir)
@@ -633,7 +624,7 @@ func (r *reader) checkStructure(file string, b []byte, st *structureFile) {
 				r.add(file, ll, "lesson slug %q is not lowercase a-z, 0-9 and -", l)
 			case lessons[l]:
 				r.add(file, ll, "lesson %q appears twice in the course", l)
-			case slices.Contains(reservedLessonSlugs, l):
+			case slices.Contains(r.reserved, l):
 				r.add(file, ll, "lesson slug %q is reserved for the course's own pages; choose another", l)
 			}
 			lessons[l] = true

@@ -225,7 +225,7 @@ func TestCheckReportsEveryProblemAndOnlyThose(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := miniCourse()
 			tc.edit(t, f)
-			sources, problems := LoadAll(f)
+			sources, problems := LoadAll(f, pageSegments)
 			var got []string
 			for _, p := range problems {
 				got = append(got, p.String())
@@ -246,13 +246,59 @@ func TestCheckIsDeterministic(t *testing.T) {
 	f := miniCourse()
 	f["mini/en/basics/quiz.toml"].Data = append(f["mini/en/basics/quiz.toml"].Data, "[q7]\ntext = \"?\"\n[q8]\ntext = \"?\"\n[q9]\ntext = \"?\"\n"...)
 	f["mini/en/course.toml"].Data = append(f["mini/en/course.toml"].Data, "[modules.x]\ntitle = \"X\"\n[modules.y]\ntitle = \"Y\"\n"...)
-	_, first := LoadAll(f)
+	_, first := LoadAll(f, pageSegments)
 	if len(first) != 5 {
 		t.Fatalf("got %v; want five problems", first)
 	}
 	for range 20 {
-		if _, again := LoadAll(f); !slices.Equal(again, first) {
+		if _, again := LoadAll(f, pageSegments); !slices.Equal(again, first) {
 			t.Fatalf("problems came out as %v, then as %v", first, again)
 		}
+	}
+}
+
+// The loader refuses exactly the lesson slugs its caller reserves (the web layer's page
+// segments), and says why, at the lesson's line; it knows no list of its own.
+func TestLoadRefusesTheLessonSlugsItIsGiven(t *testing.T) {
+	// renameThree renames lesson "three" of module "more", in course.toml and its files.
+	renameThree := func(t *testing.T, f fstest.MapFS, slug string) {
+		replaceIn(t, f, "mini/course.toml", `lessons = ["three"]`, `lessons = ["`+slug+`"]`)
+		for _, lang := range []string{"en", "fr"} {
+			f["mini/"+lang+"/more/"+slug+".md"] = f["mini/"+lang+"/more/three.md"]
+			delete(f, "mini/"+lang+"/more/three.md")
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		slug     string
+		reserved []string
+		want     []string
+	}{
+		{"a page segment of the site", "offline", pageSegments,
+			[]string{`mini/course.toml:25: lesson slug "offline" is reserved for the course's own pages; choose another`}},
+		{"a segment the caller added", "glossary", []string{"glossary"},
+			[]string{`mini/course.toml:25: lesson slug "glossary" is reserved for the course's own pages; choose another`}},
+		{"nothing reserved", "offline", nil, nil},
+		{"a slug the caller does not reserve", "print", []string{"offline"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := miniCourse()
+			renameThree(t, f, tc.slug)
+			sources, problems := LoadAll(f, tc.reserved)
+			var got []string
+			for _, p := range problems {
+				got = append(got, p.String())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("problems:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+			if valid := len(tc.want) == 0; (len(sources) == 1) != valid {
+				t.Errorf("%d valid courses; want the course valid: %v", len(sources), valid)
+			}
+			// Load, for one course, reserves the same way.
+			if _, problems := Load(f, "mini", tc.reserved); len(problems) != len(tc.want) {
+				t.Errorf("Load found %v; want %d problems", problems, len(tc.want))
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -20,7 +21,9 @@ type Language struct {
 	Dir  string // "rtl" or "ltr"
 }
 
-// Languages are the interface languages in the UN's order. English comes first in fallbacks.
+// Languages are the interface languages in the UN's order, and the one list of them: every other
+// package that needs the six takes them from here (Tags, Supported). English comes first in
+// fallbacks.
 var Languages = []Language{
 	{"ar", "العربية", "rtl"},
 	{"zh", "中文", "ltr"},
@@ -28,6 +31,16 @@ var Languages = []Language{
 	{"fr", "Français", "ltr"},
 	{"ru", "Русский", "ltr"},
 	{"es", "Español", "ltr"},
+}
+
+// Tags returns the BCP 47 tags of Languages, in the same order: ar, zh, en, fr, ru, es. The slice
+// is new at each call, so the caller may keep or change it.
+func Tags() []string {
+	tags := make([]string, len(Languages))
+	for i, l := range Languages {
+		tags[i] = l.Tag
+	}
+	return tags
 }
 
 // Default is the language used when nothing better is known.
@@ -38,33 +51,30 @@ type Bundle struct {
 	bundle     *goi18n.Bundle
 	localizers map[string]*Localizer
 	matcher    language.Matcher
-	ids        map[string][]string // language -> message ids in its file
+	ids        map[string][]string // language -> message ids in its files
 }
 
-// Load reads <tag>.toml for every language in Languages from fsys. A missing or unparsable file
-// is an error: the server must not start half-translated.
+// Load reads the translations from fsys (locales.FS in the binary), laid out as
+// <lang>/<domain>.toml: every <lang>/*.toml file, for every language in Languages. It fails,
+// naming the folder or file, when a language has no folder or no .toml file in it, when a file
+// does not parse, or when two files of one language define the same message id: the server must
+// not start half-translated, nor with a text that depends on the order the files are read in.
+// Which keys a language has is for the tests to check, not Load.
 func Load(fsys fs.FS) (*Bundle, error) {
 	b := &Bundle{
 		bundle:     goi18n.NewBundle(language.English),
 		localizers: map[string]*Localizer{},
 		ids:        map[string][]string{},
 	}
-	b.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	tags := make([]language.Tag, 0, len(Languages))
 	for _, lang := range Languages {
-		name := lang.Tag + ".toml"
-		data, err := fs.ReadFile(fsys, name)
+		tag := language.MustParse(lang.Tag)
+		ids, err := b.loadLanguage(fsys, lang.Tag, tag)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: %w", err)
+			return nil, err
 		}
-		mf, err := b.bundle.ParseMessageFileBytes(data, name)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
-		for _, m := range mf.Messages {
-			b.ids[lang.Tag] = append(b.ids[lang.Tag], m.ID)
-		}
-		tags = append(tags, language.MustParse(lang.Tag))
+		b.ids[lang.Tag] = ids
+		tags = append(tags, tag)
 	}
 	b.matcher = language.NewMatcher(tags)
 	for _, lang := range Languages {
@@ -73,7 +83,47 @@ func Load(fsys fs.FS) (*Bundle, error) {
 	return b, nil
 }
 
-// MessageIDs lists the ids that the file of language tag defines, in no particular order.
+// loadLanguage adds the messages of every dir/*.toml file to the bundle under tag and returns
+// their ids.
+func (b *Bundle) loadLanguage(fsys fs.FS, dir string, tag language.Tag) ([]string, error) {
+	files, err := fs.Glob(fsys, dir+"/*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	if len(files) == 0 {
+		if _, err := fs.Stat(fsys, dir); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("i18n: %s/: no such folder; every language needs its translations there", dir)
+		}
+		return nil, fmt.Errorf("i18n: %s/: no .toml file in the folder", dir)
+	}
+	definedIn := map[string]string{} // message id -> the file that defines it
+	var ids []string
+	for _, name := range files {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		// NB: not Bundle.ParseMessageFileBytes, which takes the language from the file name
+		// ("site" in en/site.toml).
+		messages, err := goi18n.ParseMessageBytes(data, toml.Unmarshal)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		for _, m := range messages {
+			if first, dup := definedIn[m.ID]; dup {
+				return nil, fmt.Errorf("i18n: %s: %q is already defined in %s", name, m.ID, first)
+			}
+			definedIn[m.ID] = name
+			ids = append(ids, m.ID)
+		}
+		if err := b.bundle.AddMessages(tag, messages...); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+	}
+	return ids, nil
+}
+
+// MessageIDs lists the ids that the files of language tag define, in no particular order.
 func (b *Bundle) MessageIDs(tag string) []string { return b.ids[tag] }
 
 // Localizer returns the localizer for tag, or nil when tag is not one of Languages.

@@ -2,9 +2,11 @@ package i18n_test
 
 import (
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
 
@@ -33,42 +35,76 @@ func TestEveryLanguageHasEveryKey(t *testing.T) {
 		ids := b.MessageIDs(lang.Tag)
 		for _, id := range en {
 			if !slices.Contains(ids, id) {
-				t.Errorf("%s.toml lacks %q", lang.Tag, id)
+				t.Errorf("%s/ lacks %q", lang.Tag, id)
 			}
 		}
 		for _, id := range ids {
 			if !slices.Contains(en, id) {
-				t.Errorf("%s.toml has %q, which en.toml lacks", lang.Tag, id)
+				t.Errorf("%s/ has %q, which en/ lacks", lang.Tag, id)
 			}
 		}
 	}
 }
 
-// rawMessages reads a locale file as go-i18n sees it: id -> plural form -> text.
+// rawMessages reads a language's locale files as go-i18n sees them: id -> plural form -> text.
 func rawMessages(t *testing.T, tag string) map[string]map[string]string {
 	t.Helper()
-	data, err := fs.ReadFile(locales.FS, tag+".toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw map[string]any
-	if err := toml.Unmarshal(data, &raw); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]map[string]string{}
-	for id, v := range raw {
-		switch v := v.(type) {
-		case string:
-			out[id] = map[string]string{"other": v}
-		case map[string]any:
-			forms := map[string]string{}
-			for form, text := range v {
-				forms[form], _ = text.(string)
+	for id, m := range rawFiles(t, tag) {
+		out[id] = m.forms
+	}
+	return out
+}
+
+type rawMessage struct {
+	file  string            // the file's name in its language folder: site.toml
+	forms map[string]string // plural form -> text; "other" alone when the message has no plurals
+}
+
+// rawFiles reads every <tag>/*.toml of locales.FS: id -> the file that defines it and its text.
+func rawFiles(t *testing.T, tag string) map[string]rawMessage {
+	t.Helper()
+	files, err := fs.Glob(locales.FS, tag+"/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no locale files for %s (%v)", tag, err)
+	}
+	out := map[string]rawMessage{}
+	for _, name := range files {
+		data, err := fs.ReadFile(locales.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw map[string]any
+		if err := toml.Unmarshal(data, &raw); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for id, v := range raw {
+			m := rawMessage{file: path.Base(name), forms: map[string]string{}}
+			switch v := v.(type) {
+			case string:
+				m.forms["other"] = v
+			case map[string]any:
+				for form, text := range v {
+					m.forms[form], _ = text.(string)
+				}
 			}
-			out[id] = forms
+			out[id] = m
 		}
 	}
 	return out
+}
+
+// Every language puts each key in the file English puts it in (en/site.toml, fr/site.toml…), so
+// that a translator finds a key where its English is, and a domain's words stay in its file.
+func TestEveryKeyInTheSameFileAsEnglish(t *testing.T) {
+	en := rawFiles(t, "en")
+	for _, lang := range i18n.Languages {
+		for id, m := range rawFiles(t, lang.Tag) {
+			if want, ok := en[id]; ok && m.file != want.file {
+				t.Errorf("%s/%s has %q, which belongs in %s/%s as in en/%s", lang.Tag, m.file, id, lang.Tag, want.file, want.file)
+			}
+		}
+	}
 }
 
 // Translations are real: a message identical to English in another language is a copy, except
@@ -182,6 +218,86 @@ func TestNegotiate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := b.Negotiate(tc.cookie, tc.accept); got != tc.want {
 				t.Errorf("Negotiate(%q, %q) = %s, want %s", tc.cookie, tc.accept, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTags(t *testing.T) {
+	want := []string{"ar", "zh", "en", "fr", "ru", "es"}
+	got := i18n.Tags()
+	if !slices.Equal(got, want) {
+		t.Fatalf("Tags() = %v, want %v", got, want)
+	}
+	got[0] = "xx"
+	if i18n.Tags()[0] != "ar" || i18n.Languages[0].Tag != "ar" {
+		t.Error("changing the slice Tags returned changed the languages")
+	}
+}
+
+// localeFS is a small, valid locales tree: two files for every language.
+func localeFS() fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for _, tag := range i18n.Tags() {
+		fsys[tag+"/site.toml"] = &fstest.MapFile{Data: []byte(`"site.name" = "Capacity Hub ` + tag + `"` + "\n")}
+		fsys[tag+"/course.toml"] = &fstest.MapFile{Data: []byte(`"course.start" = "start ` + tag + `"` + "\n")}
+	}
+	return fsys
+}
+
+func TestLoadReadsEveryFileOfEachLanguage(t *testing.T) {
+	fsys := localeFS()
+	fsys["fr/notes.txt"] = &fstest.MapFile{Data: []byte("not a locale file")}
+	b, err := i18n.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := b.Localizer("fr")
+	if got := fr.T("site.name") + " / " + fr.T("course.start"); got != "Capacity Hub fr / start fr" {
+		t.Errorf("fr = %q, want both files' texts", got)
+	}
+	if ids := b.MessageIDs("fr"); len(ids) != 2 {
+		t.Errorf("MessageIDs(fr) = %v, want the ids of both files", ids)
+	}
+}
+
+// A broken locales tree stops the server at start with an error that says where to look.
+func TestLoadRefusesABrokenTree(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(fstest.MapFS)
+		want   []string // each appears in the error
+	}{
+		{"the same id in two files of one language", func(fsys fstest.MapFS) {
+			fsys["ru/course.toml"] = &fstest.MapFile{Data: []byte("\"course.start\" = \"начать\"\n\"site.name\" = \"Capacity Hub\"\n")}
+		}, []string{"ru/site.toml", "ru/course.toml", `"site.name"`}},
+		{"a language folder missing", func(fsys fstest.MapFS) {
+			delete(fsys, "zh/site.toml")
+			delete(fsys, "zh/course.toml")
+		}, []string{"zh/", "no such folder"}},
+		{"a language folder without a .toml file", func(fsys fstest.MapFS) {
+			delete(fsys, "es/site.toml")
+			delete(fsys, "es/course.toml")
+			fsys["es/site.tml"] = &fstest.MapFile{Data: []byte(`"site.name" = "Capacity Hub"`)}
+		}, []string{"es/", "no .toml file"}},
+		{"a file that does not parse", func(fsys fstest.MapFS) {
+			fsys["ar/course.toml"] = &fstest.MapFile{Data: []byte("\"course.start\" = \"ابدأ\"\n\"course.next\" = \"unterminated\n")}
+		}, []string{"ar/course.toml", "line 2"}},
+		{"a file that is TOML but not messages", func(fsys fstest.MapFS) {
+			fsys["en/site.toml"] = &fstest.MapFile{Data: []byte("[\"count.courses\"]\none = \"1 course\"\nsite = \"mixed\"\n")}
+		}, []string{"en/site.toml"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := localeFS()
+			tc.change(fsys)
+			b, err := i18n.Load(fsys)
+			if err == nil {
+				t.Fatalf("Load succeeded (%d English ids)", len(b.MessageIDs("en")))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %s", err, w)
+				}
 			}
 		})
 	}

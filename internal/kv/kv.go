@@ -8,14 +8,17 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"capacityhub/internal/fault"
 )
 
 // ErrNotFound is returned for a key that does not exist or has expired.
 var ErrNotFound = errors.New("kv: not found")
 
 // ErrUnavailable wraps every failure to reach the backing store, so that callers can tell "Redis
-// is down" (answer 503, try again) from a programming error.
-var ErrUnavailable = errors.New("kv: store unavailable")
+// is down" (answer 503, try again) from a programming error. NB: its text is the prefix of every
+// such failure's, which start-up trims to name the cause.
+var ErrUnavailable = fault.New(fault.Unavailable, "error.detail.unavailable", "kv: store unavailable")
 
 // Store holds values under string keys, each with a time to live. Every method is safe for
 // concurrent use. A ttl of zero or less means "no expiry".

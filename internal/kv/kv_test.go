@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"capacityhub/internal/fault"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/testenv"
 )
@@ -151,6 +152,10 @@ func TestRedisDownFailsFast(t *testing.T) {
 	for _, err := range []error{gerr, aerr, perr} {
 		if !errors.Is(err, kv.ErrUnavailable) {
 			t.Errorf("want ErrUnavailable, got %v", err)
+		}
+		// What the client is told: try again shortly (503), not a server fault (500).
+		if k := fault.KindOf(err); k != fault.Unavailable {
+			t.Errorf("%v is of kind %v, want %v", err, k, fault.Unavailable)
 		}
 	}
 	if d := time.Since(start); d > 3*time.Second {

@@ -6,13 +6,14 @@ package moderation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"capacityhub/internal/db"
+	"capacityhub/internal/fault"
+	"capacityhub/internal/paging"
 )
 
 // AuditEvent is one thing that happened.
@@ -63,65 +64,76 @@ func (l *AuditLog) Record(ctx context.Context, e AuditEvent) error {
 	return nil
 }
 
-// Page is one page of the log, newest first.
-type Page struct {
-	Events     []AuditEvent
-	NextCursor string
-}
-
 // Viewer is who asks to read the log; only administrators may.
 type Viewer interface{ IsAdmin() bool }
 
 // ErrForbidden is a reader who is not an administrator.
-var ErrForbidden = errors.New("audit: only administrators read the audit log")
+var ErrForbidden = fault.New(fault.Forbidden, "moderation.error.audit_forbidden", "audit: only administrators read the audit log")
 
-// List returns up to limit events older than cursor (a NextCursor, or "" for the newest), whose
-// action starts with actionPrefix when it is not empty.
-func (l *AuditLog) List(ctx context.Context, viewer Viewer, actionPrefix, cursor string, limit int) (Page, error) {
+// List is a page of the events whose action starts with actionPrefix ("" for all), newest first,
+// for an administrator (others: ErrForbidden). A cursor no list gave out is
+// paging.ErrInvalidCursor; a page.Limit below 1 is paging.DefaultLimit.
+func (l *AuditLog) List(ctx context.Context, viewer Viewer, actionPrefix string, page paging.Request) (paging.Page[AuditEvent], error) {
 	if viewer == nil || !viewer.IsAdmin() {
-		return Page{}, ErrForbidden
+		return paging.Page[AuditEvent]{}, ErrForbidden
 	}
+	after, err := parseEventKey(page.After)
+	if err != nil {
+		return paging.Page[AuditEvent]{}, err
+	}
+	if page.Limit < 1 {
+		page.Limit = paging.DefaultLimit
+	}
+	events, err := l.list(ctx, actionPrefix, after, page.Limit+1)
+	if err != nil {
+		return paging.Page[AuditEvent]{}, err
+	}
+	return paging.Cut(events, page, func(e AuditEvent) string { return e.ID }), nil
+}
+
+// parseEventKey reads the key of the event a page continues after, its id: 0 for "", and
+// paging.ErrInvalidCursor for anything but an id as List writes them.
+func parseEventKey(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 || strconv.FormatInt(id, 10) != s {
+		return 0, paging.ErrInvalidCursor
+	}
+	return id, nil
+}
+
+// list reads up to n events older than the one whose id is after (0: from the newest) whose
+// action starts with actionPrefix, newest first.
+func (l *AuditLog) list(ctx context.Context, actionPrefix string, after int64, n int) ([]AuditEvent, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if actionPrefix != "" {
 		args = append(args, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(actionPrefix)+"%")
 		where = append(where, fmt.Sprintf("action LIKE $%d ESCAPE '\\'", len(args)))
 	}
-	if cursor != "" {
-		id, err := strconv.ParseInt(cursor, 10, 64)
-		if err != nil {
-			return Page{}, ErrInvalidCursor
-		}
-		args = append(args, id)
+	if after > 0 {
+		args = append(args, after)
 		where = append(where, fmt.Sprintf("id < $%d", len(args)))
 	}
-	args = append(args, limit+1)
+	args = append(args, n)
 	rows, err := l.db.R.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, ''), action, target, ip, detail
 		FROM audit_log WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args)), args...)
 	if err != nil {
-		return Page{}, err
+		return nil, err
 	}
 	defer rows.Close()
-	var p Page
+	var events []AuditEvent
 	for rows.Next() {
 		var e AuditEvent
 		var id int64
 		var at string
 		if err := rows.Scan(&id, &at, &e.ActorID, &e.Action, &e.Target, &e.IP, &e.Detail); err != nil {
-			return Page{}, err
+			return nil, err
 		}
 		e.ID = strconv.FormatInt(id, 10)
 		e.At, _ = db.ParseTime(at)
-		p.Events = append(p.Events, e)
+		events = append(events, e)
 	}
-	if err := rows.Err(); err != nil {
-		return Page{}, err
-	}
-	if len(p.Events) > limit {
-		p.Events = p.Events[:limit]
-		p.NextCursor = p.Events[limit-1].ID
-	}
-	return p, nil
+	return events, rows.Err()
 }
-
-// ErrInvalidCursor is a cursor List did not give out.
-var ErrInvalidCursor = errors.New("audit: invalid cursor")

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
@@ -13,25 +13,13 @@ import (
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/testenv"
+	"capacityhub/internal/web"
+	"capacityhub/internal/web/site"
+	"capacityhub/internal/web/webtest"
 )
 
-func decodeProblem(t *testing.T, resp *http.Response, body string) problem {
-	t.Helper()
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type %q, want application/problem+json; body %s", ct, body)
-	}
-	var p problem
-	if err := json.Unmarshal([]byte(body), &p); err != nil {
-		t.Fatalf("problem body %q: %v", body, err)
-	}
-	if p.Status != resp.StatusCode || p.Title == "" || p.Type == "" {
-		t.Errorf("incomplete problem: %+v", p)
-	}
-	return p
-}
-
 func TestAPIAnswersProblemsForUnknownPathsAndMethods(t *testing.T) {
-	app := testApp(t)
+	app := webtest.New(t).App
 	for _, tc := range []struct {
 		method, path string
 		status       int
@@ -42,18 +30,18 @@ func TestAPIAnswersProblemsForUnknownPathsAndMethods(t *testing.T) {
 		{http.MethodGet, "/api/", 404},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
-			resp, body := do(t, app, httptest.NewRequest(tc.method, tc.path, nil))
+			resp, body := webtest.Do(t, app, httptest.NewRequest(tc.method, tc.path, nil))
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
 			}
-			decodeProblem(t, resp, body)
+			webtest.DecodeProblem(t, resp, body)
 		})
 	}
 }
 
 func TestOversizedBodyIs413(t *testing.T) {
-	app := testApp(t)
-	req := httptest.NewRequest(http.MethodPost, "/api/v1/anything", strings.NewReader(strings.Repeat("x", bodyLimit+1)))
+	app := webtest.New(t).App
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/anything", strings.NewReader(strings.Repeat("x", web.BodyLimit+1)))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := app.Test(req, -1)
 	if err != nil {
@@ -69,8 +57,8 @@ func TestOversizedBodyIs413(t *testing.T) {
 }
 
 func TestOpenAPIDocument(t *testing.T) {
-	app := testApp(t)
-	resp, body := get(t, app, "/api/openapi.json")
+	app := webtest.New(t).App
+	resp, body := webtest.Get(t, app, "/api/openapi.json")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -100,20 +88,20 @@ func TestOpenAPIDocument(t *testing.T) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	testenv.Engines(t, func(t *testing.T, engine db.Dialect) {
-		d := testenv.Open(t, engine)
-		app, _ := testAppWith(t, d, kv.NewMemory(), nil)
-		if resp, body := get(t, app, "/healthz"); resp.StatusCode != 200 || body != "ok" {
+		srv := webtest.New(t, webtest.On(engine))
+		d, app := srv.DB, srv.App
+		if resp, body := webtest.Get(t, app, "/healthz"); resp.StatusCode != 200 || body != "ok" {
 			t.Errorf("healthz: %d %q", resp.StatusCode, body)
 		}
-		if resp, body := get(t, app, "/readyz"); resp.StatusCode != 200 || !strings.Contains(body, `"database":"ok"`) {
+		if resp, body := webtest.Get(t, app, "/readyz"); resp.StatusCode != 200 || !strings.Contains(body, `"database":"ok"`) {
 			t.Errorf("readyz: %d %s", resp.StatusCode, body)
 		}
 		d.Close() // the database goes away
-		resp, body := get(t, app, "/readyz")
+		resp, body := webtest.Get(t, app, "/readyz")
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"database":"unavailable"`) {
 			t.Errorf("readyz with the database down: %d %s", resp.StatusCode, body)
 		}
-		if resp, _ := get(t, app, "/healthz"); resp.StatusCode != 200 {
+		if resp, _ := webtest.Get(t, app, "/healthz"); resp.StatusCode != 200 {
 			t.Error("healthz must not depend on the database")
 		}
 	})
@@ -125,20 +113,20 @@ func TestReadinessWithRedisDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), down, nil)
-	resp, body := get(t, app, "/readyz")
+	app := webtest.New(t, webtest.WithStore(down)).App
+	resp, body := webtest.Get(t, app, "/readyz")
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"kv":"unavailable"`) {
 		t.Errorf("readyz with Redis down: %d %s", resp.StatusCode, body)
 	}
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	app := testApp(t)
-	get(t, app, "/en/")
-	get(t, app, "/fr/")
-	get(t, app, "/en/random-scanner-path")
-	get(t, app, "/")
-	resp, body := get(t, app, "/metrics")
+	app := webtest.New(t).App
+	webtest.Get(t, app, "/en/")
+	webtest.Get(t, app, "/fr/")
+	webtest.Get(t, app, "/en/random-scanner-path")
+	webtest.Get(t, app, "/")
+	resp, body := webtest.Get(t, app, "/metrics")
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -166,13 +154,13 @@ func TestMetricsNameRequestsEndedBeforeRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), down, nil)
+	app := webtest.New(t, webtest.WithStore(down)).App
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", strings.NewReader(`{}`))
 	req.Header.Set("Content-Type", "application/json")
-	if resp, _ := do(t, app, req); resp.StatusCode != http.StatusServiceUnavailable {
+	if resp, _ := webtest.Do(t, app, req); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("a write with Redis down: %d, want 503", resp.StatusCode)
 	}
-	_, body := get(t, app, "/metrics")
+	_, body := webtest.Get(t, app, "/metrics")
 	if want := `capacityhub_http_requests_total{method="POST",route="(middleware)",status="503"} 1`; !strings.Contains(body, want) {
 		t.Errorf("metrics lack %s", want)
 	}
@@ -193,13 +181,14 @@ func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
 		{"garbage header", "0.0.0.0/32", "not-an-ip", "0.0.0.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			app, logs := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
-				c.TrustedProxies, _ = parseTestProxies(tc.trusted)
-			})
+			srv := webtest.New(t, webtest.WithConfig(func(c *config.Config) {
+				c.TrustedProxies = prefixes(tc.trusted)
+			}))
+			app := srv.App
 			// NB: app.Test's peer address is 0.0.0.0.
-			get(t, app, "/en/", "X-Forwarded-For", tc.xff)
-			if !strings.Contains(logs.String(), "ip="+tc.want+"\n") {
-				t.Errorf("logged client ip is not %s: %s", tc.want, logs.String())
+			webtest.Get(t, app, "/en/", "X-Forwarded-For", tc.xff)
+			if !strings.Contains(srv.Logs(), "ip="+tc.want+"\n") {
+				t.Errorf("logged client ip is not %s: %s", tc.want, srv.Logs())
 			}
 		})
 	}
@@ -208,50 +197,48 @@ func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
 // A proxy that adds its own X-Forwarded-For line (instead of appending to the client's) must not
 // let the client's line decide the address.
 func TestClientIPAcrossSeveralForwardedLines(t *testing.T) {
-	app, logs := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
-		c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
-	})
+	srv := webtest.New(t, webtest.TrustProxy())
+	app := srv.App
 	req := httptest.NewRequest(http.MethodGet, "/en/", nil)
 	req.Header.Add("X-Forwarded-For", "203.0.113.66") // written by the client
 	req.Header.Add("X-Forwarded-For", "198.51.100.7") // added by the proxy
-	do(t, app, req)
-	if !strings.Contains(logs.String(), "ip=198.51.100.7\n") {
-		t.Errorf("logged client ip is not the proxy's view: %s", logs.String())
+	webtest.Do(t, app, req)
+	if !strings.Contains(srv.Logs(), "ip=198.51.100.7\n") {
+		t.Errorf("logged client ip is not the proxy's view: %s", srv.Logs())
 	}
 }
 
 // Rate limits count an IPv6 client by its /64: cycling through the addresses of one subscriber's
 // block gives no fresh budget.
 func TestIPv6ClientsShareTheirBlocksBudget(t *testing.T) {
-	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
-		c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
-	})
+	app := webtest.New(t, webtest.TrustProxy()).App
 	limited := 0
-	for i := range limitAnonymous.Burst + 10 {
+	for i := range site.AnonymousLimit.Burst + 10 {
 		req := httptest.NewRequest(http.MethodGet, "/en/", nil)
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:1:2::%x", i+1))
-		if resp, _ := do(t, app, req); resp.StatusCode == http.StatusTooManyRequests {
+		if resp, _ := webtest.Do(t, app, req); resp.StatusCode == http.StatusTooManyRequests {
 			limited++
 		}
 	}
 	if limited < 10 {
-		t.Errorf("%d of %d requests from one /64 were limited, want at least 10", limited, limitAnonymous.Burst+10)
+		t.Errorf("%d of %d requests from one /64 were limited, want at least 10", limited, site.AnonymousLimit.Burst+10)
 	}
 }
 
 // A password-reset token in a path never reaches the log.
 func TestResetTokensAreNotLogged(t *testing.T) {
-	app, logs := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), nil)
-	get(t, app, "/en/password/reset/SECRETTOKEN123")
-	if strings.Contains(logs.String(), "SECRETTOKEN123") || !strings.Contains(logs.String(), "/en/password/reset/[redacted]") {
-		t.Errorf("log: %s", logs.String())
+	srv := webtest.New(t)
+	app := srv.App
+	webtest.Get(t, app, "/en/password/reset/SECRETTOKEN123")
+	if strings.Contains(srv.Logs(), "SECRETTOKEN123") || !strings.Contains(srv.Logs(), "/en/password/reset/[redacted]") {
+		t.Errorf("log: %s", srv.Logs())
 	}
 }
 
 // Every page form refuses a request without its CSRF token, and a POST to a page that does not
 // exist is a 404, not a CSRF refusal.
 func TestEveryPageFormNeedsItsCSRFToken(t *testing.T) {
-	app := testApp(t)
+	app := webtest.New(t).App
 	params := regexp.MustCompile(`:[a-z]+`)
 	forms := 0
 	for _, r := range app.GetRoutes(true) {
@@ -263,7 +250,7 @@ func TestEveryPageFormNeedsItsCSRFToken(t *testing.T) {
 		path = params.ReplaceAllString(path, "x")
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader("name=x"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		if resp, _ := do(t, app, req); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := webtest.Do(t, app, req); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("POST %s without a token: %d, want 403", r.Path, resp.StatusCode)
 		}
 	}
@@ -272,7 +259,7 @@ func TestEveryPageFormNeedsItsCSRFToken(t *testing.T) {
 	}
 	req := httptest.NewRequest(http.MethodPost, "/en/no-such-form", strings.NewReader("x=1"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if resp, _ := do(t, app, req); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
+	if resp, _ := webtest.Do(t, app, req); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST to an unknown page: %d, want 404 or 405", resp.StatusCode)
 	}
 }

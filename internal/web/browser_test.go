@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -20,10 +20,8 @@ import (
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
-	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
-	"capacityhub/internal/kv"
-	"capacityhub/internal/testenv"
+	"capacityhub/internal/web/webtest"
 	"capacityhub/locales"
 )
 
@@ -39,8 +37,8 @@ type browserSuite struct {
 	ctx    context.Context // the browser
 	base   string          // http://127.0.0.1:PORT
 	bundle *i18n.Bundle
-	axe    string      // the source of axe.min.js
-	server *testServer // behind base: its services make users and sessions
+	axe    string          // the source of axe.min.js
+	server *webtest.Server // behind base: its services make users and sessions
 }
 
 // TestBrowser loads the pages in a real Chromium, as a reader would: each language's home page
@@ -125,7 +123,7 @@ func browserReadAxe(t *testing.T) string {
 }
 
 // browserServe runs the whole web layer on a free loopback port and returns its base URL.
-func browserServe(t *testing.T) (string, *testServer) {
+func browserServe(t *testing.T) (string, *webtest.Server) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -133,8 +131,8 @@ func browserServe(t *testing.T) (string, *testServer) {
 	}
 	base := "http://" + ln.Addr().String()
 	// BASE_URL is where the browser finds the site: form posts are checked against its origin.
-	srv := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) { c.BaseURL, _ = url.Parse(base) })
-	app := srv.app
+	srv := webtest.New(t, webtest.WithConfig(func(c *config.Config) { c.BaseURL, _ = url.Parse(base) }))
+	app := srv.App
 	go func() { _ = app.Listener(ln) }() // returns when Shutdown closes the listener
 	t.Cleanup(func() {
 		if err := app.Shutdown(); err != nil {
@@ -432,7 +430,7 @@ func (s *browserSuite) testAxe(t *testing.T) {
 // WCAG 2.1 AA too, in a left-to-right and the right-to-left language.
 func (s *browserSuite) testAccountPages(t *testing.T) {
 	ctx := context.Background()
-	admin, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-admin@example.org",
+	admin, err := s.server.Auth.Register(ctx, auth.Registration{Email: "browser-admin@example.org",
 		Password: "a long browser passphrase", Roles: []auth.Role{auth.RoleAdmin},
 		Profile: auth.Profile{Name: "Layla Haddad", Country: "JO", Language: "ar"}})
 	if err != nil {
@@ -461,7 +459,7 @@ func (s *browserSuite) testAccountPages(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tab := s.tab(t)
 			if tt.signedIn {
-				token, err := s.server.auth.StartSession(ctx, admin)
+				token, err := s.server.Auth.StartSession(ctx, admin)
 				if err != nil {
 					t.Fatal(err)
 				}

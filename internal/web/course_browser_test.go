@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
+	"capacityhub/internal/web/webtest"
 )
 
 // testCoursePages: the course pages in a real Chromium, in French and in Arabic, as a learner on
@@ -20,14 +21,14 @@ import (
 // screenshot of each page (course-<lang>-<page>.png).
 func (s *browserSuite) testCoursePages(t *testing.T) {
 	ctx := context.Background()
-	cs := s.server.courses
-	importPageCourses(t, cs)
-	learner, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-learner@example.org",
+	cs := s.server.Courses
+	s.server.ImportFS(t, webtest.PageCourses)
+	learner, err := s.server.Auth.Register(ctx, auth.Registration{Email: "browser-learner@example.org",
 		Password: "a long browser passphrase", Profile: auth.Profile{Name: "ليلى حداد", Country: "JO", Language: "ar"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	manager, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-manager@example.org",
+	manager, err := s.server.Auth.Register(ctx, auth.Registration{Email: "browser-manager@example.org",
 		Password: "a long browser passphrase", Roles: []auth.Role{auth.RoleCurriculumManager},
 		Profile: auth.Profile{Name: "Marc Curriculum", Country: "FR", Language: "fr"}})
 	if err != nil {
@@ -37,7 +38,7 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second learner who finished the course holds the certificate the pages show.
-	graduate, err := s.server.auth.Register(ctx, auth.Registration{Email: "browser-graduate@example.org",
+	graduate, err := s.server.Auth.Register(ctx, auth.Registration{Email: "browser-graduate@example.org",
 		Password: "a long browser passphrase", Profile: auth.Profile{Name: "Zhang Wei 张伟", Country: "CN", Language: "zh"}})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func (s *browserSuite) checkCoursePage(t *testing.T, lang, path string, who *aut
 		t.Fatal(err)
 	}
 	if who != nil {
-		token, err := s.server.auth.StartSession(context.Background(), who)
+		token, err := s.server.Auth.StartSession(context.Background(), who)
 		if err != nil {
 			t.Fatal(err)
 		}

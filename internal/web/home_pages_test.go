@@ -1,15 +1,12 @@
-package web
+package web_test
 
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"errors"
 	"html"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,57 +14,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"capacityhub/internal/config"
-	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
-	"capacityhub/internal/kv"
-	"capacityhub/internal/testenv"
-	"capacityhub/internal/web/templates"
+	"capacityhub/internal/web/webtest"
 	"capacityhub/locales"
 )
 
 // errSecret stands for an internal failure whose text must reach the log but never the client.
 var errSecret = errors.New("db: connect postgres://app:password=hunter2@db")
 
-func mustURL(s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil {
-		panic(err)
-	}
-	return u
-}
-
-func TestRootRedirectsToBestLanguage(t *testing.T) {
-	app := testApp(t)
-	for _, tc := range []struct {
-		name, cookie, accept, want string
-	}{
-		{"cookie first", "ru", "fr", "/ru/"},
-		{"then Accept-Language", "", "es-AR,es;q=0.9", "/es/"},
-		{"then English", "", "", "/en/"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodGet, "/", nil)
-			if tc.cookie != "" {
-				req.AddCookie(&http.Cookie{Name: "lang", Value: tc.cookie})
-			}
-			if tc.accept != "" {
-				req.Header.Set("Accept-Language", tc.accept)
-			}
-			resp, _ := do(t, app, req)
-			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
-				t.Fatalf("got %d to %q, want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), tc.want)
-			}
-		})
-	}
-}
-
 // Each home page is in its language and direction, and links to itself in every other language.
 func TestHomePageInEveryLanguage(t *testing.T) {
-	app := testApp(t)
+	app := webtest.New(t).App
 	bundle, _ := i18n.Load(locales.FS)
 	for _, lang := range i18n.Languages {
 		t.Run(lang.Tag, func(t *testing.T) {
-			resp, body := get(t, app, "/"+lang.Tag+"/")
+			resp, body := webtest.Get(t, app, "/"+lang.Tag+"/")
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -100,7 +61,7 @@ func TestHomePageInEveryLanguage(t *testing.T) {
 
 // The language switcher keeps the reader on the same page.
 func TestLanguageSwitcherKeepsThePage(t *testing.T) {
-	_, body := get(t, testApp(t), "/fr/forums")
+	_, body := webtest.Get(t, webtest.New(t).App, "/fr/forums")
 	for _, want := range []string{`href="/ar/forums"`, `href="/zh/forums"`, `href="/en/forums"`, `href="/ru/forums"`, `href="/es/forums"`, `<span lang="fr" dir="ltr" aria-current="true">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("switcher on /fr/forums lacks %s", want)
@@ -109,13 +70,13 @@ func TestLanguageSwitcherKeepsThePage(t *testing.T) {
 }
 
 func TestUnknownPagesAreLocalized404s(t *testing.T) {
-	app := testApp(t)
+	app := webtest.New(t).App
 	for _, tc := range []struct{ path, lang, text string }{
 		{"/ar/no-such-page", "ar", "الصفحة غير موجودة"},
 		{"/zh/courses/x/y/z", "zh", "找不到页面"},
 		{"/xx/", "en", "Page not found"},
 	} {
-		resp, body := get(t, app, tc.path)
+		resp, body := webtest.Get(t, app, tc.path)
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: status %d, want 404", tc.path, resp.StatusCode)
 		}
@@ -127,9 +88,10 @@ func TestUnknownPagesAreLocalized404s(t *testing.T) {
 
 // A 500 shows a localized page with a reference and never the error's text; the log has both.
 func TestServerErrorsHideInternals(t *testing.T) {
-	app, logs := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), nil)
+	srv := webtest.New(t)
+	app := srv.App
 	app.Get("/:lang/boom", func(c *fiber.Ctx) error { return errSecret })
-	resp, body := get(t, app, "/fr/boom")
+	resp, body := webtest.Get(t, app, "/fr/boom")
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -137,18 +99,18 @@ func TestServerErrorsHideInternals(t *testing.T) {
 	if strings.Contains(body, "password=hunter2") || !strings.Contains(body, "Une erreur s&#39;est produite") || !strings.Contains(body, rid) {
 		t.Errorf("500 page leaks internals or lacks the reference %s:\n%s", rid, body)
 	}
-	if !strings.Contains(logs.String(), "request_id="+rid) || !strings.Contains(logs.String(), "hunter2") {
-		t.Errorf("log lacks the request id or the error: %s", logs.String())
+	if !strings.Contains(srv.Logs(), "request_id="+rid) || !strings.Contains(srv.Logs(), "hunter2") {
+		t.Errorf("log lacks the request id or the error: %s", srv.Logs())
 	}
 	// A panic is a 500 too, not a dropped connection.
 	app.Get("/:lang/panic", func(c *fiber.Ctx) error { panic("kaboom") })
-	if resp, _ := get(t, app, "/en/panic"); resp.StatusCode != http.StatusInternalServerError {
+	if resp, _ := webtest.Get(t, app, "/en/panic"); resp.StatusCode != http.StatusInternalServerError {
 		t.Errorf("panic answered %d", resp.StatusCode)
 	}
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	resp, _ := get(t, testApp(t), "/en/")
+	resp, _ := webtest.Get(t, webtest.New(t).App, "/en/")
 	csp := resp.Header.Get("Content-Security-Policy")
 	for _, want := range []string{"frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "default-src 'none'"} {
 		if !strings.Contains(csp, want) {
@@ -164,8 +126,8 @@ func TestSecurityHeaders(t *testing.T) {
 	if resp.Header.Get("Strict-Transport-Security") != "" {
 		t.Error("HSTS sent over http")
 	}
-	app, _ := testAppWith(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) { c.BaseURL = mustURL("https://hub.example.org") })
-	resp, _ = get(t, app, "/en/")
+	app := webtest.New(t, webtest.WithConfig(func(c *config.Config) { c.BaseURL = mustURL("https://hub.example.org") })).App
+	resp, _ = webtest.Get(t, app, "/en/")
 	if !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Error("no HSTS with an https BASE_URL")
 	}
@@ -177,21 +139,21 @@ func TestSecurityHeaders(t *testing.T) {
 // Static files have content-hashed names and a year-long cache life; pages revalidate by ETag
 // and a repeat visit costs a 304 with no body.
 func TestCachingAndCompression(t *testing.T) {
-	app := testApp(t)
-	_, body := get(t, app, "/en/")
+	app := webtest.New(t).App
+	_, body := webtest.Get(t, app, "/en/")
 	css := regexp.MustCompile(`href="(/static/app\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(body)
 	if css == nil {
 		t.Fatal("no hashed stylesheet link")
 	}
-	resp, _ := get(t, app, css[1])
+	resp, _ := webtest.Get(t, app, css[1])
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
 		t.Errorf("stylesheet: %d %q %q", resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("Content-Type"))
 	}
-	if resp, _ := get(t, app, "/static/app.0000000000.css"); resp.StatusCode != 404 {
+	if resp, _ := webtest.Get(t, app, "/static/app.0000000000.css"); resp.StatusCode != 404 {
 		t.Errorf("unknown asset answered %d", resp.StatusCode)
 	}
 
-	resp, _ = get(t, app, "/en/", "Accept-Encoding", "gzip")
+	resp, _ = webtest.Get(t, app, "/en/", "Accept-Encoding", "gzip")
 	if resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("page not compressed: %q", resp.Header.Get("Content-Encoding"))
 	}
@@ -200,7 +162,7 @@ func TestCachingAndCompression(t *testing.T) {
 		// One tag stands for every content-coding of the page, so it may only be weak (RFC 9110).
 		t.Fatalf("ETag %q, want a weak one", etag)
 	}
-	resp, body = get(t, app, "/en/", "If-None-Match", etag)
+	resp, body = webtest.Get(t, app, "/en/", "If-None-Match", etag)
 	if resp.StatusCode != http.StatusNotModified || body != "" {
 		t.Errorf("revalidation: %d with %d bytes, want 304 and none", resp.StatusCode, len(body))
 	}
@@ -208,10 +170,10 @@ func TestCachingAndCompression(t *testing.T) {
 
 // Budget: the home page with everything it loads weighs at most 20 KB compressed.
 func TestHomePageWeight(t *testing.T) {
-	app := testApp(t)
+	app := webtest.New(t).App
 	for _, lang := range []string{"en", "ar", "ru"} {
 		total := 0
-		_, page := get(t, app, "/"+lang+"/")
+		_, page := webtest.Get(t, app, "/"+lang+"/")
 		urls := append([]string{"/" + lang + "/"}, regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllString(page, -1)...)
 		for _, u := range urls {
 			u = strings.TrimSuffix(u[strings.Index(u, "/"):], `"`)
@@ -226,7 +188,7 @@ func TestHomePageWeight(t *testing.T) {
 
 func gzipSize(t *testing.T, app *fiber.App, path string) int {
 	t.Helper()
-	resp, body := get(t, app, path, "Accept-Encoding", "gzip")
+	resp, body := webtest.Get(t, app, path, "Accept-Encoding", "gzip")
 	if resp.StatusCode != 200 {
 		t.Fatalf("%s: %d", path, resp.StatusCode)
 	}
@@ -238,31 +200,4 @@ func gzipSize(t *testing.T, app *fiber.App, path string) int {
 	_, _ = io.WriteString(w, body)
 	w.Close()
 	return buf.Len()
-}
-
-func BenchmarkHomePageRender(b *testing.B) {
-	bundle, err := i18n.Load(locales.FS)
-	if err != nil {
-		b.Fatal(err)
-	}
-	assets := mustAssets(b)
-	loc := bundle.Localizer("fr")
-	var buf bytes.Buffer
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.Reset()
-		p := templates.Page{L: loc, Title: loc.T("home.title"), Path: "/", Section: "home", Assets: assets.urls}
-		if err := templates.Home(p).Render(ctx, &buf); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func mustAssets(tb testing.TB) *staticAssets {
-	a, err := loadStaticAssets()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return a
 }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -20,10 +20,14 @@ import (
 	"time"
 	"unicode"
 
+	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
-	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
+	"capacityhub/internal/paging"
 	"capacityhub/internal/testenv"
+	"capacityhub/internal/web/accountweb"
+	"capacityhub/internal/web/site"
+	"capacityhub/internal/web/webtest"
 )
 
 // rateHeaders checks that an answer carries the RateLimit-* headers, as whole numbers.
@@ -63,12 +67,10 @@ func TestSignInLimitPerAccount(t *testing.T) {
 		} {
 			n++
 			t.Run(tc.name, func(t *testing.T) {
-				ts := newTestServer(t, testenv.Open(t, db.SQLite), store, func(c *config.Config) {
-					c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
-				})
+				ts := webtest.New(t, webtest.WithStore(store), webtest.TrustProxy())
 				// NB: the cases share the store; each has an account of its own.
 				email := fmt.Sprintf("amina.%d@example.org", n)
-				createUser(t, ts, email, "Amina Diallo")
+				ts.CreateUser(t, email, "Amina Diallo")
 
 				const attempts = 100
 				type answer struct {
@@ -84,13 +86,13 @@ func TestSignInLimitPerAccount(t *testing.T) {
 					if tc.spellings {
 						spelled = respell(email, i)
 					}
-					body, _ := json.Marshal(map[string]string{"email": spelled, "password": acctPassword})
+					body, _ := json.Marshal(map[string]string{"email": spelled, "password": webtest.Password})
 					go func() {
 						defer wg.Done()
 						req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", strings.NewReader(string(body)))
 						req.Header.Set("Content-Type", "application/json")
 						req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.%d.%d", n, i%tc.addresses+1))
-						resp, err := ts.app.Test(req, -1)
+						resp, err := ts.App.Test(req, -1)
 						if err != nil {
 							t.Error(err)
 							return
@@ -115,7 +117,7 @@ func TestSignInLimitPerAccount(t *testing.T) {
 						if _, err := wantRetryAfter(a.header); err != nil {
 							t.Errorf("answer %d: %v", i, err)
 						}
-						var p problem
+						var p site.Problem
 						if !strings.HasPrefix(a.header.Get("Content-Type"), "application/problem+json") ||
 							json.Unmarshal([]byte(a.body), &p) != nil || p.Status != http.StatusTooManyRequests {
 							t.Errorf("answer %d: 429 without a problem+json body: %s %s", i, a.header.Get("Content-Type"), a.body)
@@ -124,14 +126,20 @@ func TestSignInLimitPerAccount(t *testing.T) {
 						t.Errorf("answer %d: status %d, want 200 or 429: %s", i, a.status, a.body)
 					}
 				}
-				if ok != limitSignInAccount.Burst || ok+limited != attempts {
+				if ok != accountweb.SignInAccountLimit.Burst || ok+limited != attempts {
 					t.Errorf("%d signed in and %d were refused with 429; want exactly %d (the per-account burst) signed in, the rest refused",
-						ok, limited, limitSignInAccount.Burst)
+						ok, limited, accountweb.SignInAccountLimit.Burst)
 				}
 				// Administrators learn of the flood from one audit entry, not from one per attempt.
-				var entries int
-				if err := ts.db.R.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.signin_limited' AND target = $1",
-					email).Scan(&entries); err != nil || entries != 1 {
+				admin := ts.CreateUser(t, fmt.Sprintf("admin.%d@example.org", n), "Audit Reader", auth.RoleAdmin)
+				events, err := ts.Audit.List(context.Background(), admin, "auth.signin_limited", paging.First(100))
+				entries := 0
+				for _, e := range events.Items {
+					if e.Target == email {
+						entries++
+					}
+				}
+				if err != nil || entries != 1 {
 					t.Errorf("audit log holds %d auth.signin_limited entries for %s (%v); want 1", entries, email, err)
 				}
 			})
@@ -173,14 +181,14 @@ func TestRateLimitsWithRedisDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := newTestServer(t, testenv.Open(t, db.SQLite), down, nil)
-	u := createUser(t, ts, "amina@example.org", "Amina Diallo")
-	pair, err := ts.auth.IssueTokens(context.Background(), u) // the database is up: only Redis is down
+	ts := webtest.New(t, webtest.WithStore(down))
+	u := ts.CreateUser(t, "amina@example.org", "Amina Diallo")
+	pair, err := ts.Auth.IssueTokens(context.Background(), u) // the database is up: only Redis is down
 	if err != nil {
 		t.Fatal(err)
 	}
-	signIn := map[string]string{"email": "amina@example.org", "password": acctPassword}
-	register := map[string]string{"email": "new@example.org", "password": acctPassword, "name": "New User", "country": "KE"}
+	signIn := map[string]string{"email": "amina@example.org", "password": webtest.Password}
+	register := map[string]string{"email": "new@example.org", "password": webtest.Password, "name": "New User", "country": "KE"}
 	form := func(m map[string]string) url.Values {
 		v := url.Values{}
 		for k, x := range m {
@@ -215,16 +223,16 @@ func TestRateLimitsWithRedisDown(t *testing.T) {
 				t.Error(err)
 			}
 			if strings.HasPrefix(tc.path, "/api/") {
-				decodeProblem(t, resp, body)
-			} else if !strings.Contains(body, acctText(t, "en", "error.unavailable.title")) {
+				webtest.DecodeProblem(t, resp, body)
+			} else if !strings.Contains(body, webtest.Text(t, "en", "error.unavailable.title")) {
 				t.Errorf("the page does not say the service is briefly unavailable: %.300s", body)
 			}
 		})
 	}
 
 	t.Run("sign-in stays refused", func(t *testing.T) {
-		for i := range 3 * limitSignInAccount.Burst {
-			resp, body := callAPI(t, ts.app, http.MethodPost, "/api/v1/auth/token", "", signIn)
+		for i := range 3 * accountweb.SignInAccountLimit.Burst {
+			resp, body := webtest.CallAPI(t, ts.App, http.MethodPost, "/api/v1/auth/token", "", signIn)
 			if resp.StatusCode != http.StatusServiceUnavailable {
 				t.Fatalf("attempt %d: %d %s, want 503", i+1, resp.StatusCode, body)
 			}
@@ -232,12 +240,12 @@ func TestRateLimitsWithRedisDown(t *testing.T) {
 	})
 
 	t.Run("pages still limited per process", func(t *testing.T) {
-		for i := range 2 * limitAnonymous.Burst {
-			resp, _ := get(t, ts.app, "/en/forums")
+		for i := range 2 * site.AnonymousLimit.Burst {
+			resp, _ := ts.Get(t, "/en/forums")
 			if resp.StatusCode == http.StatusTooManyRequests {
 				t.Logf("limited after %d more requests", i)
-				if i < limitAnonymous.Burst-20 { // the cases above spent a few
-					t.Errorf("limited after %d requests, want about %d", i, limitAnonymous.Burst)
+				if i < site.AnonymousLimit.Burst-20 { // the cases above spent a few
+					t.Errorf("limited after %d requests, want about %d", i, site.AnonymousLimit.Burst)
 				}
 				if _, err := wantRetryAfter(resp.Header); err != nil {
 					t.Error(err)
@@ -248,24 +256,24 @@ func TestRateLimitsWithRedisDown(t *testing.T) {
 				t.Fatalf("request %d: status %d", i+1, resp.StatusCode)
 			}
 		}
-		t.Errorf("%d anonymous requests in a row, none limited: the fallback is unlimited", 2*limitAnonymous.Burst)
+		t.Errorf("%d anonymous requests in a row, none limited: the fallback is unlimited", 2*site.AnonymousLimit.Burst)
 	})
 }
 
 // sendDownCase sends one downCase: forms from a browser that opened the sign-in page first.
-func sendDownCase(t *testing.T, ts *testServer, tc downCase, access string) (*http.Response, string) {
+func sendDownCase(t *testing.T, ts *webtest.Server, tc downCase, access string) (*http.Response, string) {
 	t.Helper()
 	switch {
 	case tc.form != nil:
-		b := newWebClient(t, ts.app)
+		b := ts.Browser(t)
 		// A session cookie the server cannot check while the store is down.
-		b.cookies["session"] = &http.Cookie{Name: "session", Value: "a-session-the-server-cannot-look-up-now"}
+		b.Cookies["session"] = &http.Cookie{Name: "session", Value: "a-session-the-server-cannot-look-up-now"}
 		f := url.Values{}
 		for k, v := range tc.form {
 			f[k] = v
 		}
-		f.Set(csrfField, b.formToken("/en/login"))
-		return b.post(tc.path, f)
+		f.Set(site.CSRFField, b.FormToken("/en/login"))
+		return b.Post(tc.path, f)
 	case tc.json != nil || tc.bearer:
 		bearer := ""
 		if tc.bearer {
@@ -275,9 +283,9 @@ func sendDownCase(t *testing.T, ts *testServer, tc downCase, access string) (*ht
 		if tc.json != nil {
 			body = tc.json
 		}
-		return callAPI(t, ts.app, tc.method, tc.path, bearer, body)
+		return webtest.CallAPI(t, ts.App, tc.method, tc.path, bearer, body)
 	default:
-		return get(t, ts.app, tc.path)
+		return ts.Get(t, tc.path)
 	}
 }
 
@@ -404,11 +412,11 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := newTestServer(t, testenv.Open(t, db.SQLite), viaProxy, nil)
-	createUser(t, ts, "amina@example.org", "Amina Diallo")
-	signIn := map[string]string{"email": "amina@example.org", "password": acctPassword}
+	ts := webtest.New(t, webtest.WithStore(viaProxy))
+	ts.CreateUser(t, "amina@example.org", "Amina Diallo")
+	signIn := map[string]string{"email": "amina@example.org", "password": webtest.Password}
 	status := func() (int, http.Header) {
-		resp, _ := callAPI(t, ts.app, http.MethodPost, "/api/v1/auth/token", "", signIn)
+		resp, _ := webtest.CallAPI(t, ts.App, http.MethodPost, "/api/v1/auth/token", "", signIn)
 		return resp.StatusCode, resp.Header
 	}
 
@@ -421,13 +429,13 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 	} else if _, err := wantRetryAfter(h); err != nil {
 		t.Error(err)
 	}
-	if resp, _ := get(t, ts.app, "/en/"); resp.StatusCode != http.StatusOK {
+	if resp, _ := ts.Get(t, "/en/"); resp.StatusCode != http.StatusOK {
 		t.Errorf("home page with Redis gone: %d, want 200", resp.StatusCode)
 	}
 
 	proxy.reopen(t)
 	back := time.Now()
-	deadline := back.Add(storeDownPause + 3*time.Second)
+	deadline := back.Add(site.StoreDownPause + 3*time.Second)
 	for {
 		s, _ := status()
 		if s == http.StatusOK {
@@ -456,14 +464,12 @@ func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 		{"trusted proxy: one budget per client", "0.0.0.0/32", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
-				c.TrustedProxies, _ = parseTestProxies(tc.trusted)
-			})
-			n := limitAnonymous.Burst + 30
+			ts := webtest.New(t, webtest.WithConfig(func(c *config.Config) { c.TrustedProxies = prefixes(tc.trusted) }))
+			n := site.AnonymousLimit.Burst + 30
 			start := time.Now()
 			var ok, limited int
 			for i := range n {
-				resp, _ := get(t, ts.app, "/en/forums", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+				resp, _ := ts.Get(t, "/en/forums", "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
 				switch resp.StatusCode {
 				case http.StatusOK:
 					ok++
@@ -481,11 +487,11 @@ func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 			}
 			t.Logf("%d served, %d limited", ok, limited)
 			// The budget refills while the test runs: allow for it.
-			refill := int(time.Since(start)*time.Duration(limitAnonymous.Rate)/limitAnonymous.Period) + 1
+			refill := int(time.Since(start)*time.Duration(site.AnonymousLimit.Rate)/site.AnonymousLimit.Period) + 1
 			switch {
-			case tc.wantLimited && (limited == 0 || ok > limitAnonymous.Burst+refill):
+			case tc.wantLimited && (limited == 0 || ok > site.AnonymousLimit.Burst+refill):
 				t.Errorf("%d served, %d limited: varying X-Forwarded-For from an untrusted peer bought a fresh budget (want at most %d served)",
-					ok, limited, limitAnonymous.Burst+refill)
+					ok, limited, site.AnonymousLimit.Burst+refill)
 			case !tc.wantLimited && limited > 0:
 				t.Errorf("%d of %d distinct clients behind a trusted proxy were limited, want none", limited, n)
 			}
@@ -498,17 +504,15 @@ func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 // have accounts.
 func TestResetMailsPerAddressAreLimited(t *testing.T) {
 	testenv.Stores(t, func(t *testing.T, store kv.Store) {
-		ts := newTestServer(t, testenv.Open(t, db.SQLite), store, func(c *config.Config) {
-			c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
-		})
-		createUser(t, ts, "amina@example.org", "Amina Diallo")
-		sent := html.EscapeString(acctText(t, "en", "auth.forgot.sent"))
-		for i := range 2 * limitResetAddress.Burst {
-			b := newWebClient(t, ts.app)
-			b.header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+		ts := webtest.New(t, webtest.WithStore(store), webtest.TrustProxy())
+		ts.CreateUser(t, "amina@example.org", "Amina Diallo")
+		sent := html.EscapeString(webtest.Text(t, "en", "auth.forgot.sent"))
+		for i := range 2 * accountweb.ResetMailLimit.Burst {
+			b := ts.Browser(t)
+			b.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
 			var bodies []string
 			for _, email := range []string{"amina@example.org", "nobody@example.org"} {
-				resp, body := b.submit("/en/password/forgot", "/en/password/forgot", url.Values{"email": {email}})
+				resp, body := b.Submit("/en/password/forgot", "/en/password/forgot", url.Values{"email": {email}})
 				if resp.StatusCode != http.StatusOK || !strings.Contains(body, sent) {
 					t.Fatalf("request %d for %s: status %d, want 200 saying a link is on its way", i, email, resp.StatusCode)
 				}
@@ -518,8 +522,8 @@ func TestResetMailsPerAddressAreLimited(t *testing.T) {
 				t.Errorf("request %d: the page for a known address differs from the one for an unknown address", i)
 			}
 		}
-		if mail := outboxMail(t, ts); len(mail) != limitResetAddress.Burst {
-			t.Errorf("%d reset mails went to amina@example.org; want %d", len(mail), limitResetAddress.Burst)
+		if mail := ts.Outbox(t); len(mail) != accountweb.ResetMailLimit.Burst {
+			t.Errorf("%d reset mails went to amina@example.org; want %d", len(mail), accountweb.ResetMailLimit.Burst)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -15,12 +15,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"capacityhub/internal/auth"
-	"capacityhub/internal/config"
 	"capacityhub/internal/course"
-	"capacityhub/internal/db"
-	"capacityhub/internal/kv"
-	"capacityhub/internal/testenv"
+	"capacityhub/internal/web/site"
+	"capacityhub/internal/web/webtest"
 )
 
 // routeWho is who may use a route.
@@ -66,10 +66,10 @@ var routeAccess = map[string]roleRule{
 	"GET /api/openapi.json": {who: forAnyone},
 
 	"POST /api/v1/auth/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
-		return url.Values{"email": {"api-" + id.slug() + "@example.org"}, "password": {acctPassword}, "name": {"New " + id.name}, "country": {"KE"}}
+		return url.Values{"email": {"api-" + id.slug() + "@example.org"}, "password": {webtest.Password}, "name": {"New " + id.name}, "country": {"KE"}}
 	}},
 	"POST /api/v1/auth/token": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
-		return url.Values{"email": {id.email}, "password": {acctPassword}}
+		return url.Values{"email": {id.email}, "password": {webtest.Password}}
 	}},
 	"POST /api/v1/auth/refresh": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
 		return url.Values{"refresh_token": {f.tokens(id.account).RefreshToken}}
@@ -120,11 +120,11 @@ var routeAccess = map[string]roleRule{
 
 	"GET /:lang/register": {who: forAnyone},
 	"POST /:lang/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
-		return url.Values{"email": {"form-" + id.slug() + "@example.org"}, "password": {acctPassword}, "name": {"New " + id.name}, "country": {"KE"}, "language": {"en"}}
+		return url.Values{"email": {"form-" + id.slug() + "@example.org"}, "password": {webtest.Password}, "name": {"New " + id.name}, "country": {"KE"}, "language": {"en"}}
 	}},
 	"GET /:lang/login": {who: forAnyone},
 	"POST /:lang/login": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
-		return url.Values{"email": {id.email}, "password": {acctPassword}}
+		return url.Values{"email": {id.email}, "password": {webtest.Password}}
 	}},
 	"POST /:lang/logout":         {who: forAnyone},
 	"GET /:lang/password/forgot": {who: forAnyone},
@@ -133,14 +133,14 @@ var routeAccess = map[string]roleRule{
 	}},
 	"GET /:lang/password/reset/:token": {who: forAnyone},
 	"POST /:lang/password/reset/:token": {who: forAnyone, body: func(*roleFixture, *roleIdentity) url.Values {
-		return url.Values{"password": {acctNewPassword}} // the made-up token makes it a 400
+		return url.Values{"password": {webtest.NewPassword}} // the made-up token makes it a 400
 	}},
 	"GET /:lang/me": {who: forSignedIn},
 	"POST /:lang/me": {who: forSignedIn, body: func(f *roleFixture, id *roleIdentity) url.Values {
 		return url.Values{"name": {id.name}, "language": {"en"}}
 	}},
 	"POST /:lang/me/password": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
-		return url.Values{"current_password": {""}, "password": {acctNewPassword}} // a 422: the password stays
+		return url.Values{"current_password": {""}, "password": {webtest.NewPassword}} // a 422: the password stays
 	}},
 
 	"GET /:lang/admin/users": {who: forAdmins},
@@ -184,7 +184,7 @@ func (id *roleIdentity) String() string { return id.name }
 // and a target for the admin forms.
 type roleFixture struct {
 	t          *testing.T
-	ts         *testServer
+	ts         *webtest.Server
 	identities []*roleIdentity
 	target     *auth.User
 	asset      string // a real static file path, after /static/
@@ -201,10 +201,10 @@ const roleCourse = "radio-basics"
 // routes need undone: the course unpublished, the curriculum deleted.
 func (f *roleFixture) restoreScene(t *testing.T) {
 	ctx := context.Background()
-	if err := f.ts.courses.SetPublished(ctx, f.manager, roleCourse, true); err != nil {
+	if err := f.ts.Courses.SetPublished(ctx, f.manager, roleCourse, true); err != nil {
 		t.Fatal(err)
 	}
-	err := f.ts.courses.SaveCurriculum(ctx, f.manager, course.CurriculumInput{Slug: roleCourse,
+	err := f.ts.Courses.SaveCurriculum(ctx, f.manager, course.CurriculumInput{Slug: roleCourse,
 		Title: map[string]string{"en": "Radio path"}, Courses: []string{roleCourse}}, true)
 	if err != nil && !errors.Is(err, course.ErrSlugTaken) {
 		t.Fatal(err)
@@ -215,18 +215,16 @@ func newRoleFixture(t *testing.T) *roleFixture {
 	// NB: every identity gets its own client address through a trusted proxy, so that the
 	// per-IP registration and sign-in limits (10 and 30 per server) do not turn the last
 	// identities' requests into 429s.
-	ts := newTestServer(t, testenv.Open(t, db.SQLite), kv.NewMemory(), func(c *config.Config) {
-		c.TrustedProxies, _ = parseTestProxies("0.0.0.0/32")
-	})
+	ts := webtest.New(t, webtest.TrustProxy())
 	f := &roleFixture{t: t, ts: ts}
-	walkIn := createUser(t, ts, "walk-in@example.org", "Walk In")
+	walkIn := ts.CreateUser(t, "walk-in@example.org", "Walk In")
 	f.identities = append(f.identities, &roleIdentity{name: "anonymous", email: walkIn.Email, account: walkIn})
 	for _, r := range auth.Roles {
 		var extra []auth.Role
 		if r != auth.RoleLearner {
 			extra = []auth.Role{r}
 		}
-		u := createUser(t, ts, strings.ReplaceAll(string(r), "_", "-")+"@example.org", "A "+string(r), extra...)
+		u := ts.CreateUser(t, strings.ReplaceAll(string(r), "_", "-")+"@example.org", "A "+string(r), extra...)
 		f.identities = append(f.identities, &roleIdentity{name: string(r), user: u, email: u.Email, account: u})
 	}
 	for i, id := range f.identities {
@@ -234,24 +232,24 @@ func newRoleFixture(t *testing.T) *roleFixture {
 		if id.user != nil {
 			// NB: past the first day's stricter write limit (10 a minute): each identity writes
 			// to every write route.
-			ageAccount(t, ts, id.user)
+			ts.AgeAccount(t, id.user)
 		}
 		if id.user.Has(auth.RoleCurriculumManager) && f.manager == nil {
 			f.manager = id.user
 		}
 	}
-	f.target = createUser(t, ts, "target@example.org", "Target User")
+	f.target = ts.CreateUser(t, "target@example.org", "Target User")
 
-	importCourses(t, ts.courses, radioBasics)
+	ts.ImportCourses(t, webtest.RadioBasics)
 	f.restoreScene(t)
 	ctx := context.Background()
 	for _, l := range []string{"m1-l1", "m1-l2", "m2-l1", "m2-l2"} {
-		if _, err := ts.courses.CompleteLesson(ctx, f.target, roleCourse, l); err != nil {
+		if _, err := ts.Courses.CompleteLesson(ctx, f.target, roleCourse, l); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, q := range []string{"m1", "m2"} {
-		a, err := ts.courses.SubmitAttempt(ctx, f.target, roleCourse, q, "en", map[string][]string{"q1": {"b"}, "q2": {"a", "c"}})
+		a, err := ts.Courses.SubmitAttempt(ctx, f.target, roleCourse, q, "en", map[string][]string{"q1": {"b"}, "q2": {"a", "c"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,7 +259,7 @@ func newRoleFixture(t *testing.T) *roleFixture {
 		t.Fatal("the target has no certificate")
 	}
 
-	_, home := get(t, ts.app, "/en/", "X-Forwarded-For", "198.51.100.200")
+	_, home := ts.Get(t, "/en/", "X-Forwarded-For", "198.51.100.200")
 	m := regexp.MustCompile(`href="/static/([^"]+\.css)"`).FindStringSubmatch(home)
 	if m == nil {
 		t.Fatal("no stylesheet link on the home page")
@@ -272,7 +270,7 @@ func newRoleFixture(t *testing.T) *roleFixture {
 
 // tokens starts a new API sign-in for u, without the password round trip.
 func (f *roleFixture) tokens(u *auth.User) auth.TokenPair {
-	p, err := f.ts.auth.IssueTokens(context.Background(), u)
+	p, err := f.ts.Auth.IssueTokens(context.Background(), u)
 	if err != nil {
 		f.t.Errorf("issue tokens: %v", err) // NB: not Fatal: this runs inside subtests
 	}
@@ -322,7 +320,11 @@ func (f *roleFixture) send(t *testing.T, method, path string, rule roleRule, id 
 			for k := range form {
 				m[k] = form.Get(k)
 			}
-			r = bytes.NewReader(acctMust(json.Marshal(m)))
+			j, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = bytes.NewReader(j)
 		}
 		req := httptest.NewRequest(method, path, r)
 		if r != nil {
@@ -332,19 +334,19 @@ func (f *roleFixture) send(t *testing.T, method, path string, rule roleRule, id 
 		if id.user != nil {
 			req.Header.Set("Authorization", "Bearer "+f.tokens(id.user).AccessToken)
 		}
-		return do(t, f.ts.app, req)
+		return webtest.Do(t, f.ts.App, req)
 	}
-	b := newWebClient(t, f.ts.app)
-	b.header.Set("X-Forwarded-For", id.ip)
+	b := f.ts.Browser(t)
+	b.Header.Set("X-Forwarded-For", id.ip)
 	if id.user != nil {
-		token, err := f.ts.auth.StartSession(context.Background(), id.user)
+		token, err := f.ts.Auth.StartSession(context.Background(), id.user)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.cookies["session"] = &http.Cookie{Name: "session", Value: token}
+		b.Cookies["session"] = &http.Cookie{Name: "session", Value: token}
 	}
 	if method == http.MethodGet {
-		return b.get(path)
+		return b.Get(path)
 	}
 	formPage := "/en/login"
 	if id.user != nil {
@@ -353,10 +355,10 @@ func (f *roleFixture) send(t *testing.T, method, path string, rule roleRule, id 
 	if form == nil {
 		form = url.Values{}
 	}
-	form.Set(csrfField, b.formToken(formPage))
+	form.Set(site.CSRFField, b.FormToken(formPage))
 	req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.send(req)
+	return b.Send(req)
 }
 
 // TestEveryRouteIsClassified walks the route table and, for every route and every identity
@@ -367,7 +369,7 @@ func (f *roleFixture) send(t *testing.T, method, path string, rule roleRule, id 
 func TestEveryRouteIsClassified(t *testing.T) {
 	f := newRoleFixture(t)
 	seen := map[string]bool{}
-	for _, r := range f.ts.app.GetRoutes(true) {
+	for _, r := range f.ts.App.GetRoutes(true) {
 		if r.Method == http.MethodHead {
 			continue // Fiber's automatic twin of each GET
 		}
@@ -380,6 +382,9 @@ func TestEveryRouteIsClassified(t *testing.T) {
 		if !ok {
 			t.Errorf("%s is not in routeAccess: say who may use it (forAnyone, forSignedIn, forAdmins or a role)", key)
 			continue
+		}
+		if guarded := whoByGuards(r); guarded.signedIn != rule.who.signedIn || guarded.role != rule.who.role {
+			t.Errorf("%s: its guards in the route table let in %s, routeAccess says %s", key, guarded, rule.who)
 		}
 		path, err := f.routePath(r.Path)
 		if err != nil {
@@ -404,6 +409,31 @@ func TestEveryRouteIsClassified(t *testing.T) {
 	}
 }
 
+// roleGuards are the role guards by their function's name, as the route table holds them.
+var roleGuards = map[string]auth.Role{}
+
+func init() {
+	for _, r := range auth.Roles[1:] { // learner is everyone's
+		roleGuards[guardName(site.RequireRole(r))] = r
+	}
+}
+
+// whoByGuards reads who may use a route from the guards in front of its handler: site.SignedIn,
+// or a role guard of site.RequireRole.
+func whoByGuards(r fiber.Route) routeWho {
+	var who routeWho
+	for _, h := range r.Handlers[:len(r.Handlers)-1] {
+		name := guardName(h)
+		if name == guardName(site.SignedIn) {
+			who.signedIn = true
+		}
+		if role, ok := roleGuards[name]; ok {
+			who.signedIn, who.role = true, role
+		}
+	}
+	return who
+}
+
 func checkAccess(t *testing.T, route string, who routeWho, id *roleIdentity, api bool, resp *http.Response, body string) {
 	t.Helper()
 	status, loc := resp.StatusCode, resp.Header.Get("Location")
@@ -413,7 +443,7 @@ func checkAccess(t *testing.T, route string, who routeWho, id *roleIdentity, api
 		if status != http.StatusUnauthorized {
 			t.Errorf("%s: %d, want 401", where, status)
 		} else {
-			decodeProblem(t, resp, body)
+			webtest.DecodeProblem(t, resp, body)
 		}
 	case who.signedIn && id.user == nil:
 		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/en/login") {

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"flag"
@@ -8,11 +8,13 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"capacityhub/internal/web/webtest"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite testdata/routes.golden from the route table")
 
-// guardName is a route handler's short name: "checkCSRF" for web.(*handler).checkCSRF-fm.
+// guardName is a route handler's short name: "CheckCSRF" for site.(*Site).CheckCSRF-fm.
 func guardName(h any) string {
 	name := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
 	name = strings.TrimSuffix(name, "-fm")
@@ -25,7 +27,7 @@ func guardName(h any) string {
 // TestRouteTableGolden holds the whole route list (method, path and the guards in front of each
 // handler) in testdata/routes.golden, so that a change of the table is a visible diff.
 func TestRouteTableGolden(t *testing.T) {
-	app := testApp(t)
+	app := webtest.New(t).App
 	var b strings.Builder
 	for _, r := range app.GetRoutes(true) {
 		if r.Method == http.MethodHead {

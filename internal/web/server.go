@@ -1,8 +1,11 @@
-// Package web is Capacity Hub's HTTP surface: the server-rendered pages, the JSON API and the
-// operational endpoints, on Fiber. It knows nothing of SQL; it calls the domain packages.
+// Package web is Capacity Hub's HTTP surface on Fiber: the middleware, THE route table
+// (routes.go), the operational endpoints (health, metrics, static files, the OpenAPI document)
+// and the home page. Each domain's pages and API live in a package of their own (accountweb,
+// courseweb…) on the shared kernel in site; this package wires them. It knows nothing of SQL.
 package web
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -14,17 +17,18 @@ import (
 	"capacityhub/internal/auth"
 	"capacityhub/internal/config"
 	"capacityhub/internal/course"
-	"capacityhub/internal/db"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
-	"capacityhub/internal/web/templates"
+	"capacityhub/internal/web/accountweb"
+	"capacityhub/internal/web/courseweb"
+	"capacityhub/internal/web/site"
 )
 
 // Deps are what the web layer is built from; the app package wires them.
 type Deps struct {
 	Config  *config.Config
-	DB      *db.DB
+	DB      Pinger // the database, which readiness and metrics ping; the web layer runs no SQL
 	KV      kv.Store
 	I18n    *i18n.Bundle
 	Logger  *slog.Logger
@@ -33,32 +37,29 @@ type Deps struct {
 	Courses *course.Service
 }
 
+// Pinger is what the operational endpoints need of the database: whether it answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
 // Limits on what one request may take.
 const (
-	bodyLimit    = 1 << 20 // 1 MiB: the largest form or JSON body accepted
+	// BodyLimit is the largest form or JSON body accepted: 1 MiB.
+	BodyLimit    = 1 << 20
 	readTimeout  = 15 * time.Second
 	writeTimeout = 30 * time.Second
 	idleTimeout  = 120 * time.Second
 )
 
-// handler holds the dependencies that every route handler uses.
-type handler struct {
-	cfg     *config.Config
-	db      *db.DB
+// server holds the kernel, the domains' handlers and the operational endpoints' dependencies.
+type server struct {
+	site    *site.Site
+	account *accountweb.Handler
+	course  *courseweb.Handler
+	db      Pinger
 	kv      kv.Store
-	i18n    *i18n.Bundle
-	log     *slog.Logger
 	assets  *staticAssets
 	metrics *metrics
-	auth    *auth.Service
-	audit   *moderation.AuditLog
-	courses *course.Service
-	limiter *limiter
-	csrfKey []byte
-	// countryOptions are the countries named and sorted for each language, and countryNames the
-	// same names by code; both computed once.
-	countryOptions map[string][]templates.Option
-	countryNames   map[string]map[string]string
 }
 
 // New builds the Fiber application with its middleware and routes.
@@ -67,26 +68,16 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{
-		cfg: d.Config, db: d.DB, kv: d.KV, i18n: d.I18n, log: d.Logger, auth: d.Auth, audit: d.Audit, courses: d.Courses,
-		assets: assets, metrics: newMetrics(d.DB, d.KV), limiter: newLimiter(d.KV),
-		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), countryOptions: map[string][]templates.Option{}, countryNames: map[string]map[string]string{},
-	}
-	for _, lang := range i18n.Languages {
-		for _, c := range auth.Countries(lang.Tag) {
-			h.countryOptions[lang.Tag] = append(h.countryOptions[lang.Tag], templates.Option{Value: c.Code, Label: c.Name})
-			if h.countryNames[lang.Tag] == nil {
-				h.countryNames[lang.Tag] = map[string]string{}
-			}
-			h.countryNames[lang.Tag][c.Code] = c.Name
-		}
-	}
+	s := site.New(site.Deps{Config: d.Config, I18n: d.I18n, Logger: d.Logger, Auth: d.Auth, KV: d.KV, Assets: assets.urls})
+	w := &server{site: s, db: d.DB, kv: d.KV, assets: assets, metrics: newMetrics(d.DB, d.KV),
+		account: accountweb.New(s, d.Auth, d.Courses, d.Audit),
+		course:  courseweb.New(s, d.Courses)}
 	app := fiber.New(fiber.Config{
 		AppName:               "Capacity Hub",
 		ServerHeader:          "",
 		DisableStartupMessage: true,
-		ErrorHandler:          h.handleError,
-		BodyLimit:             bodyLimit,
+		ErrorHandler:          s.HandleError,
+		BodyLimit:             BodyLimit,
 		ReadTimeout:           readTimeout,
 		WriteTimeout:          writeTimeout,
 		IdleTimeout:           idleTimeout,
@@ -95,15 +86,15 @@ func New(d Deps) (*fiber.App, error) {
 		// after the handler returns; without this Fiber reuses their memory for the next request.
 		Immutable: true,
 	})
-	app.Hooks().OnShutdown(h.limiter.Close)
-	app.Use(h.observe)
+	app.Hooks().OnShutdown(s.Close)
+	app.Use(s.Observe(w.metrics.observe))
 	app.Use(recover.New())
-	app.Use(h.securityHeaders)
+	app.Use(s.SecurityHeaders)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(etag.New(etag.Config{Weak: true})) // NB: weak, as one tag covers every content-coding of a body
-	app.Use(h.refuseUnstorableText)
-	app.Use(h.identify)
-	app.Use(h.limitAnonymousRequests)
-	h.routes(app)
+	app.Use(s.RefuseUnstorableText)
+	app.Use(s.Identify)
+	app.Use(s.LimitAnonymous)
+	w.routes(app)
 	return app, nil
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"capacityhub/internal/web/templates"
+	"capacityhub/internal/web/site"
 )
 
 //go:embed static
@@ -27,7 +27,7 @@ type asset struct {
 // staticAssets maps "/static/app.3f2a9c1b.css" to the file and tells the templates those names.
 type staticAssets struct {
 	byURL map[string]asset
-	urls  templates.Assets
+	urls  site.Assets
 }
 
 func loadStaticAssets() (*staticAssets, error) {
@@ -49,7 +49,7 @@ func loadStaticAssets() (*staticAssets, error) {
 		names[path.Base(p)] = url
 		return nil
 	})
-	s.urls = templates.Assets{CSS: names["app.css"], Icon: names["icon.svg"]}
+	s.urls = site.Assets{CSS: names["app.css"], Icon: names["icon.svg"]}
 	return s, err
 }
 

@@ -1,0 +1,219 @@
+package course
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+
+	"capacityhub/internal/auth"
+	"capacityhub/internal/db"
+	"capacityhub/internal/validate"
+)
+
+// Quiz is a quiz as a learner sees it before answering: never the answers.
+type Quiz struct {
+	QuizRef
+	Questions []Question
+}
+
+// Question is one question without its answer.
+type Question struct {
+	ID       string
+	Text     string
+	Multiple bool // several choices are right: "select all that apply"
+	Choices  []Choice
+}
+
+// Choice is one possible answer.
+type Choice struct {
+	ID   string
+	Text string
+}
+
+// storedQuiz is a quiz as the database holds it: the structure with the right answers (keys),
+// and the texts in each language it is written in.
+type storedQuiz struct {
+	passMark int
+	keys     []questionKey
+	texts    map[string]quizLanguageTexts
+}
+
+// loadQuiz reads a quiz of a course u may see; otherwise, or when there is no such quiz, it is
+// ErrNotFound.
+func (s *Service) loadQuiz(ctx context.Context, u *auth.User, course, quiz string) (*storedQuiz, error) {
+	var q storedQuiz
+	var kj, tj string
+	err := s.r.QueryRowContext(ctx, `SELECT q.pass_mark, q.questions, q.texts FROM quizzes q JOIN courses c ON c.slug = q.course_slug
+		WHERE q.course_slug = $1 AND q.slug = $2`+visible(u), course, quiz).Scan(&q.passMark, &kj, &tj)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(kj), &q.keys); err != nil {
+		return nil, err
+	}
+	return &q, json.Unmarshal([]byte(tj), &q.texts)
+}
+
+// Quiz returns the quiz in lang (or English) without its answers.
+func (s *Service) Quiz(ctx context.Context, u *auth.User, course, quiz, lang string) (*Quiz, error) {
+	sq, err := s.loadQuiz(ctx, u, course, quiz)
+	if err != nil {
+		return nil, err
+	}
+	lang = pick(lang, func(l string) bool { _, ok := sq.texts[l]; return ok })
+	t := sq.texts[lang]
+	out := &Quiz{QuizRef: QuizRef{Slug: quiz, Title: t.Title, Language: lang, PassMark: sq.passMark}}
+	for _, k := range sq.keys {
+		qt := t.Questions[k.ID]
+		q := Question{ID: k.ID, Text: qt.Text, Multiple: len(k.Correct) > 1}
+		for _, c := range k.Choices {
+			q.Choices = append(q.Choices, Choice{ID: c, Text: qt.Choices[c]})
+		}
+		out.Questions = append(out.Questions, q)
+	}
+	return out, nil
+}
+
+// Attempt is a scored quiz attempt.
+type Attempt struct {
+	ID        string
+	Score     int // percent of questions answered right, rounded half up
+	Passed    bool
+	PassMark  int
+	Questions []QuestionResult
+	Progress  *Progress // after the attempt: the course may now be complete
+}
+
+// QuestionResult says whether one question was answered right, with its explanation.
+type QuestionResult struct {
+	ID          string
+	Correct     bool
+	Chosen      []string // sorted, without repeats
+	Right       []string // the right choices, shown after the attempt
+	Explanation string
+}
+
+// SubmitAttempt scores answers (question id -> chosen choice ids) on the server, keeps the
+// attempt, and completes the course when this pass was the last thing missing. A question left
+// out counts as wrong; an id that is not in the quiz, or several choices for a single-answer
+// question, is a validation error (validate.Errors) and nothing is kept.
+func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz, lang string, answers map[string][]string) (*Attempt, error) {
+	sq, err := s.loadQuiz(ctx, u, course, quiz)
+	if err != nil {
+		return nil, err
+	}
+	if err := sq.check(answers); err != nil {
+		return nil, err
+	}
+	a := sq.score(answers, lang)
+	a.ID = db.NewID()
+	if _, err := s.Enroll(ctx, u, course); err != nil {
+		return nil, err
+	}
+	aj, _ := json.Marshal(answers)
+	passed := 0
+	if a.Passed {
+		passed = 1
+	}
+	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO quiz_attempts (id, user_id, course_slug, quiz_slug, score, passed, answers, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.ID, u.ID, course, quiz, a.Score, passed, string(aj), db.FormatTime(s.now())); err != nil {
+		return nil, err
+	}
+	if a.Progress, err = s.settle(ctx, u, course); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// check tells what is wrong with answers: question or choice ids the quiz does not have, and
+// more than one choice for a question with one right answer; by question id, so that a client
+// sees the same list for the same answers.
+func (sq *storedQuiz) check(answers map[string][]string) error {
+	var errs validate.Errors
+	for _, qid := range slices.Sorted(maps.Keys(answers)) {
+		chosen := answers[qid]
+		i := slices.IndexFunc(sq.keys, func(k questionKey) bool { return k.ID == qid })
+		if i < 0 {
+			errs.Add("answers."+qid, "course.quiz.unknown_question", nil)
+			continue
+		}
+		for _, c := range chosen {
+			if !slices.Contains(sq.keys[i].Choices, c) {
+				errs.Add("answers."+qid, "course.quiz.unknown_choice", nil)
+				break
+			}
+		}
+		if len(sq.keys[i].Correct) == 1 && len(chosen) > 1 {
+			errs.Add("answers."+qid, "course.quiz.one_choice", nil) // a single-answer question
+		}
+	}
+	return errs.Err()
+}
+
+// score marks answers against the quiz, with the explanations in lang (or English). A question
+// is right when exactly its right choices are chosen (a choice given twice counts once); one
+// left out is wrong, and answers to questions the quiz does not have are ignored. The score is
+// the percent of questions right, rounded half up, and passes when it reaches the pass mark.
+// NB: it does not validate answers; SubmitAttempt checks them first.
+func (sq *storedQuiz) score(answers map[string][]string, lang string) *Attempt {
+	lang = pick(lang, func(l string) bool { _, ok := sq.texts[l]; return ok })
+	a := &Attempt{PassMark: sq.passMark}
+	right := 0
+	for _, k := range sq.keys {
+		chosen := slices.Clone(answers[k.ID])
+		slices.Sort(chosen)
+		chosen = slices.Compact(chosen)
+		want := slices.Clone(k.Correct)
+		slices.Sort(want)
+		ok := slices.Equal(chosen, want)
+		if ok {
+			right++
+		}
+		a.Questions = append(a.Questions, QuestionResult{ID: k.ID, Correct: ok, Chosen: chosen, Right: k.Correct,
+			Explanation: sq.texts[lang].Questions[k.ID].Explanation})
+	}
+	if len(sq.keys) > 0 {
+		a.Score = (right*100 + len(sq.keys)/2) / len(sq.keys)
+	}
+	a.Passed = a.Score >= sq.passMark
+	return a
+}
+
+// AttemptResult shows one of u's kept attempts again, marked against the quiz as it is now,
+// with u's progress in the course. Another learner's attempt is ErrNotFound. Score is the one
+// kept when it was submitted; Passed compares it with the pass mark as it is now. NB: Progress
+// reads the pass kept at submission instead: the two disagree only when a re-import changed
+// the pass mark since.
+func (s *Service) AttemptResult(ctx context.Context, u *auth.User, course, quiz, id, lang string) (*Attempt, error) {
+	sq, err := s.loadQuiz(ctx, u, course, quiz)
+	if err != nil {
+		return nil, err
+	}
+	var aj string
+	var score int
+	err = s.r.QueryRowContext(ctx, `SELECT answers, score FROM quiz_attempts
+		WHERE id = $1 AND user_id = $2 AND course_slug = $3 AND quiz_slug = $4`, id, u.ID, course, quiz).Scan(&aj, &score)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var answers map[string][]string
+	if err := json.Unmarshal([]byte(aj), &answers); err != nil {
+		return nil, err
+	}
+	a := sq.score(answers, lang)
+	a.ID = id
+	a.Score, a.Passed = score, score >= sq.passMark // the score as it was marked when submitted
+	if a.Progress, err = s.Progress(ctx, u, course); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

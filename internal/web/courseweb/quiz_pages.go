@@ -1,0 +1,117 @@
+package courseweb
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"capacityhub/internal/auth"
+	"capacityhub/internal/course"
+	"capacityhub/internal/web/site"
+)
+
+// answersPrefix starts the quiz form's field names: answers.<question id> = <choice id>, one
+// value per ticked choice, like the API's {"answers": {"q1": ["b"]}}.
+const answersPrefix = "answers."
+
+// QuizPage is a quiz as a learner answers it: never its answers.
+type QuizPage struct {
+	site.Page
+	Course    *course.Detail
+	Quiz      *course.Quiz
+	Action    string
+	Error     string           // the form's problem after a refused submission, translated
+	Progress  *course.Progress // nil when signed out
+	SignInURL string
+}
+
+// QuizResultPage is a scored attempt: the score, each question right or wrong with its
+// explanation, and the course's completion when this attempt finished it.
+type QuizResultPage struct {
+	site.Page
+	Course        *course.Detail
+	Quiz          *course.Quiz
+	Attempt       *course.Attempt
+	JustCompleted bool // this attempt completed the course
+}
+
+// ShowQuizPage is a quiz's questions and choices, with a form to answer them (a sign-in link for
+// a visitor).
+func (h *Handler) ShowQuizPage(c *fiber.Ctx) error {
+	view, err := h.quizView(c, site.User(c))
+	if err != nil {
+		return err
+	}
+	return site.Render(c, QuizView(view))
+}
+
+// quizView loads the course and the quiz, without its answers, and the reader's progress.
+func (h *Handler) quizView(c *fiber.Ctx, u *auth.User) (QuizPage, error) {
+	ctx, loc := c.UserContext(), site.Lang(c)
+	d, err := h.courses.Course(ctx, u, c.Params("slug"), loc.Tag)
+	if err != nil {
+		return QuizPage{}, err
+	}
+	q, err := h.courses.Quiz(ctx, u, d.Slug, c.Params("quiz"), loc.Tag)
+	if err != nil {
+		return QuizPage{}, err
+	}
+	path := site.Path("courses", d.Slug, "quizzes", q.Slug)
+	v := QuizPage{Page: h.site.Page(c, path, q.Title+" · "+d.Title, "courses"), Course: d, Quiz: q,
+		Action: site.Path(loc.Tag, "courses", d.Slug, "quizzes", q.Slug)}
+	if u == nil {
+		v.SignInURL = site.SignInURL(loc.Tag, path)
+		return v, nil
+	}
+	v.Progress, err = h.courses.Progress(ctx, u, d.Slug)
+	return v, err
+}
+
+// SubmitQuiz scores an attempt on the server and shows the result. The attempt is kept; when it
+// passes the last quiz the course needed, the course is completed and the certificate issued.
+func (h *Handler) SubmitQuiz(c *fiber.Ctx) error {
+	loc, u := site.Lang(c), site.User(c)
+	view, err := h.quizView(c, u)
+	if err != nil {
+		return err
+	}
+	answers := map[string][]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if id, ok := strings.CutPrefix(string(k), answersPrefix); ok {
+			answers[id] = append(answers[id], string(v))
+		}
+	})
+	a, err := h.courses.SubmitAttempt(c.UserContext(), u, view.Course.Slug, view.Quiz.Slug, loc.Tag, answers)
+	if errs, err := site.FormErrors(err); err != nil {
+		return err
+	} else if errs != nil {
+		// An answer naming a question or choice the quiz does not have: a stale or forged form.
+		view.Error = loc.T("quiz.error")
+		return site.RenderStatus(c, fiber.StatusUnprocessableEntity, QuizView(view))
+	}
+	// Post/redirect/get: reloading the result must not submit the attempt again.
+	to := site.Path(loc.Tag, "courses", view.Course.Slug, "quizzes", view.Quiz.Slug, "attempts", a.ID)
+	if a.Progress != nil && a.Progress.Completed && !view.Progress.Completed {
+		to = site.WithQuery(to, "completed", "1")
+	}
+	return site.Redirect(c, to)
+}
+
+// ShowQuizResult shows a kept attempt: the score, each question right or wrong with its
+// explanation, and the course's completion when this attempt finished it.
+func (h *Handler) ShowQuizResult(c *fiber.Ctx) error {
+	loc, u := site.Lang(c), site.User(c)
+	view, err := h.quizView(c, u)
+	if err != nil {
+		return err
+	}
+	a, err := h.courses.AttemptResult(c.UserContext(), u, view.Course.Slug, view.Quiz.Slug, c.Params("id"), loc.Tag)
+	if err != nil {
+		return err
+	}
+	res := QuizResultPage{Page: view.Page, Course: view.Course, Quiz: view.Quiz, Attempt: a,
+		JustCompleted: c.Query("completed") == "1" && a.Progress.Completed}
+	res.Title = loc.T("quiz.result.heading") + " · " + view.Quiz.Title
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return site.Render(c, QuizResult(res))
+}

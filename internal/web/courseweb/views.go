@@ -1,0 +1,82 @@
+package courseweb
+
+import (
+	"capacityhub/internal/course"
+	"capacityhub/internal/i18n"
+	"capacityhub/internal/web/site"
+)
+
+// What the templates of this package share.
+
+// courseURL is the address of a course page in the page's language, or of a page under it:
+// courseURL(p, slug, "quizzes", quiz). Each segment is escaped.
+func courseURL(p site.Page, slug string, under ...string) string {
+	return p.URL(site.Path(append([]string{"courses", slug}, under...)...))
+}
+
+// level names a course level.
+func level(p site.Page, level string) string { return p.L.T("course.level." + level) }
+
+// minutes is an estimated time, in the plural form the number calls for.
+func minutes(p site.Page, n int) string { return p.L.N("count.minutes", n) }
+
+// languagesOf names content languages, each in itself.
+func languagesOf(tags []string) []i18n.Language {
+	out := make([]i18n.Language, 0, len(tags))
+	for _, l := range i18n.Languages {
+		for _, t := range tags {
+			if t == l.Tag {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// choiceTexts names the choices with the given ids, in the question's order.
+func choiceTexts(q course.Question, ids []string) []string {
+	var out []string
+	for _, c := range q.Choices {
+		for _, id := range ids {
+			if id == c.ID {
+				out = append(out, c.Text)
+			}
+		}
+	}
+	return out
+}
+
+// questionOf is the quiz's question id, with its texts.
+func questionOf(q *course.Quiz, id string) course.Question {
+	for _, qq := range q.Questions {
+		if qq.ID == id {
+			return qq
+		}
+	}
+	return course.Question{ID: id}
+}
+
+// attempted tells whether the learner has tried the quiz (pr is nil when signed out).
+func attempted(pr *course.Progress, quiz string) bool {
+	if pr == nil {
+		return false
+	}
+	_, ok := pr.BestScores[quiz]
+	return ok
+}
+
+// partlyEnglish tells whether some module, lesson or quiz of a course written in lang is not yet
+// translated into it, so that the course page can say why some titles are in English.
+func partlyEnglish(d *course.Detail, lang string) bool {
+	for _, m := range d.Modules {
+		if m.Language != lang || m.Quiz != nil && m.Quiz.Language != lang {
+			return true
+		}
+		for _, l := range m.Lessons {
+			if l.Language != lang {
+				return true
+			}
+		}
+	}
+	return false
+}

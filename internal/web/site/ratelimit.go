@@ -1,0 +1,125 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"capacityhub/internal/auth"
+	"capacityhub/internal/kv"
+)
+
+// The rate limits every surface shares (GCRA: a steady rate with a burst). Per-IP limits are
+// generous because whole universities and ministries often share one address behind NAT. A
+// domain's own limits (sign-in, registration…) live with its web package and go through Enforce.
+var (
+	// AnonymousLimit is the limit of any request without a signed-in user, per client address.
+	AnonymousLimit = kv.Limit{Rate: 300, Period: time.Minute, Burst: 120} // any request without a signed-in user, per IP
+	limitWrites    = kv.Limit{Rate: 60, Period: time.Minute, Burst: 30}   // writes per user
+	limitWritesNew = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10}   // writes per user in the first day
+	newAccountAge  = 24 * time.Hour
+	// storeRetryAfter is what a request that needs the shared store is told while it is down.
+	storeRetryAfter = 5 * time.Second
+	// StoreDownPause is how long the limiter stops asking a store that just failed; after it, the
+	// next request tries again, so service comes back within seconds of Redis.
+	StoreDownPause = 2 * time.Second
+)
+
+// limiter checks rate limits against the shared store. When the store is down, reads fall back to
+// a per-process limit (fail soft: the site stays readable) and everything else is refused (fail
+// closed: no unlimited sign-in attempts).
+type limiter struct {
+	shared    kv.Store
+	local     *kv.Memory
+	downUntil atomic.Int64 // unix nanoseconds; while in the future, the shared store is not asked
+}
+
+func newLimiter(shared kv.Store) *limiter { return &limiter{shared: shared, local: kv.NewMemory()} }
+
+// Close stops the per-process fallback's sweeper.
+func (l *limiter) Close() error { return l.local.Close() }
+
+// allow checks one limit. soft says whether a per-process answer will do when the shared store
+// is down.
+func (l *limiter) allow(ctx context.Context, key string, limit kv.Limit, soft bool) (kv.Result, error) {
+	if time.Now().UnixNano() >= l.downUntil.Load() {
+		res, err := l.shared.Allow(ctx, key, limit)
+		if err == nil {
+			return res, nil
+		}
+		if !errors.Is(err, kv.ErrUnavailable) {
+			return res, err
+		}
+		l.downUntil.Store(time.Now().Add(StoreDownPause).UnixNano())
+	}
+	if !soft {
+		return kv.Result{}, errStoreDown
+	}
+	return l.local.Allow(ctx, key, limit)
+}
+
+// Allow checks limit under key without answering for it: whether another one may go now. It
+// fails closed (503) while the shared store is down.
+func (s *Site) Allow(c *fiber.Ctx, key string, limit kv.Limit) (bool, error) {
+	res, err := s.limiter.allow(c.UserContext(), key, limit, false)
+	return res.Allowed, err
+}
+
+// Enforce checks limit under key for this request, sets the RateLimit-* headers and returns the
+// 429 error when the limit is spent. soft says whether a per-process answer will do while the
+// shared store is down (reads); otherwise that is a 503.
+func (s *Site) Enforce(c *fiber.Ctx, key string, limit kv.Limit, soft bool) error {
+	res, err := s.limiter.allow(c.UserContext(), key, limit, soft)
+	if err != nil {
+		return err
+	}
+	c.Set("RateLimit-Limit", strconv.Itoa(res.Limit))
+	c.Set("RateLimit-Remaining", strconv.Itoa(res.Remaining))
+	c.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(res.ResetAfter)))
+	if !res.Allowed {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, ceilSeconds(res.RetryAfter))))
+		return ErrTooMany
+	}
+	return nil
+}
+
+func ceilSeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
+
+// LimitAnonymous applies the per-IP limit to every request without a signed-in user. Health
+// checks, metrics and static files are not counted.
+func (s *Site) LimitAnonymous(c *fiber.Ctx) error {
+	if User(c) != nil {
+		return c.Next()
+	}
+	switch p := c.Path(); {
+	case p == "/healthz", p == "/readyz", p == "/metrics", len(p) > 8 && p[:8] == "/static/":
+		return c.Next()
+	}
+	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+	if err := s.Enforce(c, "anon:"+LimitKey(c), AnonymousLimit, safe); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// LimitWrites is the per-user write limit, stricter for accounts less than a day old; it stands
+// in front of every handler that changes something for a signed-in user.
+func (s *Site) LimitWrites(c *fiber.Ctx) error {
+	u := User(c)
+	if u == nil {
+		return c.Next() // NB: only where a form is open to visitors; SignedIn stands first elsewhere
+	}
+	limit := limitWrites
+	if time.Since(u.CreatedAt) < newAccountAge && !u.Has(auth.RoleModerator) && !u.Has(auth.RoleCurriculumManager) {
+		limit = limitWritesNew
+	}
+	if err := s.Enforce(c, "write:"+u.ID, limit, false); err != nil {
+		return err
+	}
+	return c.Next()
+}
