@@ -19,6 +19,7 @@ import (
 )
 
 func TestAPIAnswersProblemsForUnknownPathsAndMethods(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	for _, tc := range []struct {
 		method, path string
@@ -40,6 +41,7 @@ func TestAPIAnswersProblemsForUnknownPathsAndMethods(t *testing.T) {
 }
 
 func TestOversizedBodyIs413(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/anything", strings.NewReader(strings.Repeat("x", web.BodyLimit+1)))
 	req.Header.Set("Content-Type", "application/json")
@@ -57,6 +59,7 @@ func TestOversizedBodyIs413(t *testing.T) {
 }
 
 func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	resp, body := webtest.Get(t, app, "/api/openapi.json")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
@@ -87,6 +90,7 @@ func TestOpenAPIDocument(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	testenv.Engines(t, func(t *testing.T, engine db.Dialect) {
 		srv := webtest.New(t, webtest.On(engine))
 		d, app := srv.DB, srv.App
@@ -109,6 +113,7 @@ func TestHealthAndReadiness(t *testing.T) {
 
 // With Redis unreachable, /readyz says so (503) instead of hanging or answering 200.
 func TestReadinessWithRedisDown(t *testing.T) {
+	t.Parallel()
 	down, err := kv.NewRedis("redis://127.0.0.1:1/0", "x:")
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +126,7 @@ func TestReadinessWithRedisDown(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	webtest.Get(t, app, "/en/")
 	webtest.Get(t, app, "/fr/")
@@ -150,6 +156,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 // A request that a middleware answers before any route (here: a write while Redis is down) is
 // counted under its own label, not under "/", the home redirect's route.
 func TestMetricsNameRequestsEndedBeforeRouting(t *testing.T) {
+	t.Parallel()
 	down, err := kv.NewRedis("redis://127.0.0.1:1/0", "x:")
 	if err != nil {
 		t.Fatal(err)
@@ -172,6 +179,7 @@ func TestMetricsNameRequestsEndedBeforeRouting(t *testing.T) {
 // The client address comes from X-Forwarded-For only through a trusted proxy, and then it is the
 // right-most untrusted hop, not whatever the client wrote first.
 func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, trusted, xff, want string
 	}{
@@ -197,6 +205,7 @@ func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
 // A proxy that adds its own X-Forwarded-For line (instead of appending to the client's) must not
 // let the client's line decide the address.
 func TestClientIPAcrossSeveralForwardedLines(t *testing.T) {
+	t.Parallel()
 	srv := webtest.New(t, webtest.TrustProxy())
 	app := srv.App
 	req := httptest.NewRequest(http.MethodGet, "/en/", nil)
@@ -211,6 +220,7 @@ func TestClientIPAcrossSeveralForwardedLines(t *testing.T) {
 // Rate limits count an IPv6 client by its /64: cycling through the addresses of one subscriber's
 // block gives no fresh budget.
 func TestIPv6ClientsShareTheirBlocksBudget(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t, webtest.TrustProxy()).App
 	limited := 0
 	for i := range site.AnonymousLimit.Burst + 10 {
@@ -227,6 +237,7 @@ func TestIPv6ClientsShareTheirBlocksBudget(t *testing.T) {
 
 // A password-reset token in a path never reaches the log.
 func TestResetTokensAreNotLogged(t *testing.T) {
+	t.Parallel()
 	srv := webtest.New(t)
 	app := srv.App
 	webtest.Get(t, app, "/en/password/reset/SECRETTOKEN123")
@@ -238,6 +249,7 @@ func TestResetTokensAreNotLogged(t *testing.T) {
 // Every page form refuses a request without its CSRF token, and a POST to a page that does not
 // exist is a 404, not a CSRF refusal.
 func TestEveryPageFormNeedsItsCSRFToken(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	params := regexp.MustCompile(`:[a-z]+`)
 	forms := 0

@@ -49,6 +49,7 @@ type browserSuite struct {
 // It needs /usr/bin/chromium (apt-get install chromium) and .tools/node_modules/axe-core (npm ci); without
 // them it skips, or fails when CI=true.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	chrome := browserFindChromium(t)
 	axe := browserReadAxe(t)
 	bundle, err := i18n.Load(locales.FS)

@@ -24,6 +24,7 @@ var errSecret = errors.New("db: connect postgres://app:password=hunter2@db")
 
 // Each home page is in its language and direction, and links to itself in every other language.
 func TestHomePageInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	bundle, _ := i18n.Load(locales.FS)
 	for _, lang := range i18n.Languages {
@@ -61,6 +62,7 @@ func TestHomePageInEveryLanguage(t *testing.T) {
 
 // The language switcher keeps the reader on the same page.
 func TestLanguageSwitcherKeepsThePage(t *testing.T) {
+	t.Parallel()
 	_, body := webtest.Get(t, webtest.New(t).App, "/fr/forums")
 	for _, want := range []string{`href="/ar/forums"`, `href="/zh/forums"`, `href="/en/forums"`, `href="/ru/forums"`, `href="/es/forums"`, `<span lang="fr" dir="ltr" aria-current="true">`} {
 		if !strings.Contains(body, want) {
@@ -70,6 +72,7 @@ func TestLanguageSwitcherKeepsThePage(t *testing.T) {
 }
 
 func TestUnknownPagesAreLocalized404s(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	for _, tc := range []struct{ path, lang, text string }{
 		{"/ar/no-such-page", "ar", "الصفحة غير موجودة"},
@@ -88,6 +91,7 @@ func TestUnknownPagesAreLocalized404s(t *testing.T) {
 
 // A 500 shows a localized page with a reference and never the error's text; the log has both.
 func TestServerErrorsHideInternals(t *testing.T) {
+	t.Parallel()
 	srv := webtest.New(t)
 	app := srv.App
 	app.Get("/:lang/boom", func(c *fiber.Ctx) error { return errSecret })
@@ -110,6 +114,7 @@ func TestServerErrorsHideInternals(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	resp, _ := webtest.Get(t, webtest.New(t).App, "/en/")
 	csp := resp.Header.Get("Content-Security-Policy")
 	for _, want := range []string{"frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "default-src 'none'"} {
@@ -139,6 +144,7 @@ func TestSecurityHeaders(t *testing.T) {
 // Static files have content-hashed names and a year-long cache life; pages revalidate by ETag
 // and a repeat visit costs a 304 with no body.
 func TestCachingAndCompression(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	_, body := webtest.Get(t, app, "/en/")
 	css := regexp.MustCompile(`href="(/static/app\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(body)
@@ -170,6 +176,7 @@ func TestCachingAndCompression(t *testing.T) {
 
 // Budget: the home page with everything it loads weighs at most 20 KB compressed.
 func TestHomePageWeight(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	for _, lang := range []string{"en", "ar", "ru"} {
 		total := 0

@@ -17,6 +17,7 @@ import (
 // uses the database, and no web file holds SQL, tests included (tests may name an engine, and
 // webtest may wrap the course service's reader to count its queries).
 func TestWebPackagesStayInTheirRooms(t *testing.T) {
+	t.Parallel()
 	const module = "capacityhub/internal/web"
 	dirs, err := filepath.Glob("*")
 	if err != nil {

@@ -54,6 +54,7 @@ func wantRetryAfter(h http.Header) (int, error) {
 // through, whether they come from one address or from a hundred; the others are told when to
 // try again.
 func TestSignInLimitPerAccount(t *testing.T) {
+	t.Parallel()
 	testenv.Stores(t, func(t *testing.T, store kv.Store) {
 		n := 0
 		for _, tc := range []struct {
@@ -177,6 +178,7 @@ type downCase struct {
 // shared limits or sessions (sign-in, registration, writes) answers 503 with Retry-After:
 // never 500, never unlimited.
 func TestRateLimitsWithRedisDown(t *testing.T) {
+	t.Parallel()
 	down, err := kv.NewRedis("redis://127.0.0.1:1/0", "chtest:down:")
 	if err != nil {
 		t.Fatal(err)
@@ -382,6 +384,7 @@ func (p *flakyProxy) reopen(t *testing.T) {
 
 // When Redis comes back, sign-in works again within seconds, without a restart.
 func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
+	t.Parallel()
 	redisURL := os.Getenv("REDIS_URL")
 	if redisURL == "" {
 		if os.Getenv("CI") == "true" {
@@ -455,6 +458,7 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 // The per-IP limit on anonymous requests counts the peer's address unless the peer is a trusted
 // proxy: from anyone else, a made-up X-Forwarded-For gives no fresh budget.
 func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name        string
 		trusted     string
@@ -503,6 +507,7 @@ func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 // reset mails an hour; every asker sees the same page, so the limit tells nobody which addresses
 // have accounts.
 func TestResetMailsPerAddressAreLimited(t *testing.T) {
+	t.Parallel()
 	testenv.Stores(t, func(t *testing.T, store kv.Store) {
 		ts := webtest.New(t, webtest.WithStore(store), webtest.TrustProxy())
 		ts.CreateUser(t, "amina@example.org", "Amina Diallo")

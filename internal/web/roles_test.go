@@ -367,6 +367,7 @@ func (f *roleFixture) send(t *testing.T, method, path string, rule roleRule, id 
 // signed-in user without the role answered 403, and everyone allowed is served (no 401, 403, 404,
 // 429 or 5xx).
 func TestEveryRouteIsClassified(t *testing.T) {
+	t.Parallel()
 	f := newRoleFixture(t)
 	seen := map[string]bool{}
 	for _, r := range f.ts.App.GetRoutes(true) {

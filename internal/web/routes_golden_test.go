@@ -27,6 +27,7 @@ func guardName(h any) string {
 // TestRouteTableGolden holds the whole route list (method, path and the guards in front of each
 // handler) in testdata/routes.golden, so that a change of the table is a visible diff.
 func TestRouteTableGolden(t *testing.T) {
+	t.Parallel()
 	app := webtest.New(t).App
 	var b strings.Builder
 	for _, r := range app.GetRoutes(true) {

@@ -46,6 +46,7 @@ func (s *textScene) wantNoAccount(t *testing.T, email string) {
 // with 500s before. Names and titles also refuse what would mislead a reader (a right-to-left
 // override) and what shows nothing at all.
 func TestUnstorableTextIsRefused(t *testing.T) {
+	t.Parallel()
 	testenv.Engines(t, func(t *testing.T, engine db.Dialect) {
 		s := newTextScene(t, engine)
 

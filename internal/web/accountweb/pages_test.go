@@ -547,9 +547,6 @@ func TestPasswordReset(t *testing.T) {
 			}
 		})
 
-		// An expired link is refused as a used one is (400, auth.reset.invalid); internal/auth's
-		// TestPasswordResetIsSingleUseAndExpires covers the expiry itself, since no web test holds
-		// the SQL that would age a link.
 		t.Run("a refused password does not spend the link", func(t *testing.T) {
 			forgot("amina@example.org")
 			mail := srv.Outbox(t)
@@ -566,6 +563,21 @@ func TestPasswordReset(t *testing.T) {
 				t.Fatalf("the link after a refused password: %d, want 200 saying the password is changed\n%s", resp.StatusCode, body)
 			}
 			srv.SignInAPI(t, "amina@example.org", "another fine passphrase here")
+		})
+
+		t.Run("expired link", func(t *testing.T) {
+			forgot("amina@example.org")
+			mail := srv.Outbox(t)
+			if len(mail) != 3 {
+				t.Fatalf("outbox holds %d messages, want 3", len(mail))
+			}
+			link := resetLinkRE.FindStringSubmatch(mail[2][1])[1]
+			testenv.ExpirePasswordResets(t, srv.DB)
+			resp, body := b.Submit(link, link, url.Values{"password": {"yet another fine passphrase"}})
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, html.EscapeString(webtest.Text(t, "en", "auth.reset.invalid"))) {
+				t.Errorf("expired link: %d, want 400 saying the link is not valid", resp.StatusCode)
+			}
+			srv.SignInAPI(t, "amina@example.org", "another fine passphrase here") // unchanged
 		})
 
 		t.Run("made-up link", func(t *testing.T) {
