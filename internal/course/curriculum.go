@@ -10,6 +10,7 @@ import (
 	"capacityhub/internal/auth"
 	"capacityhub/internal/db"
 	"capacityhub/internal/moderation"
+	"capacityhub/internal/paging"
 	"capacityhub/internal/validate"
 )
 
@@ -209,18 +210,39 @@ func (s *Service) Curricula(ctx context.Context, lang string) ([]Curriculum, err
 	return out, rows.Err()
 }
 
-// CurriculaWithCourses is Curricula with each curriculum's courses in order, in two queries
-// however many there are. Unpublished courses are left out except for curriculum managers.
-func (s *Service) CurriculaWithCourses(ctx context.Context, u *auth.User, lang string) ([]Curriculum, error) {
-	list, err := s.Curricula(ctx, lang)
-	if err != nil || len(list) == 0 {
-		return list, err
+// CurriculaWithCourses is one page of Curricula, by slug, with each curriculum's courses in order,
+// in two queries however many there are. Unpublished courses are left out except for curriculum
+// managers. NB: learning paths are a handful, so the page is cut from the whole list here rather
+// than in SQL.
+func (s *Service) CurriculaWithCourses(ctx context.Context, u *auth.User, lang string, page paging.Request) (paging.Page[Curriculum], error) {
+	all, err := s.Curricula(ctx, lang)
+	if err != nil {
+		return paging.Page[Curriculum]{}, err
+	}
+	var list []Curriculum
+	for _, cu := range all {
+		if cu.Slug > page.After {
+			if list = append(list, cu); page.Limit > 0 && len(list) > page.Limit {
+				break
+			}
+		}
+	}
+	if err := s.addCourses(ctx, u, lang, list); err != nil {
+		return paging.Page[Curriculum]{}, err
+	}
+	return paging.Cut(list, page, func(cu Curriculum) string { return cu.Slug }), nil
+}
+
+// addCourses fills in the courses of each curriculum of list, in order, in one query.
+func (s *Service) addCourses(ctx context.Context, u *auth.User, lang string, list []Curriculum) error {
+	if len(list) == 0 {
+		return nil
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+courseColumns+", cc.curriculum_slug"+courseFrom+`
 		JOIN curriculum_courses cc ON cc.course_slug = c.slug
 		WHERE 1 = 1`+visible(u)+" ORDER BY cc.curriculum_slug, cc.position", lang)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	at := make(map[string]int, len(list))
@@ -231,13 +253,13 @@ func (s *Service) CurriculaWithCourses(ctx context.Context, u *auth.User, lang s
 		var curriculum string
 		co, err := scanCourse(rows, &curriculum)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if i, ok := at[curriculum]; ok {
 			list[i].Courses = append(list[i].Courses, co)
 		}
 	}
-	return list, rows.Err()
+	return rows.Err()
 }
 
 // Curriculum returns one curriculum in lang with its courses in order, in two queries.

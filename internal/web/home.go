@@ -25,6 +25,6 @@ func (w *server) showComingSoon(section, headingKey string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		loc := site.Lang(c)
 		heading := loc.T(headingKey)
-		return site.Render(c, ComingSoon(w.site.Page(c, "/"+section, heading+" · "+loc.T("site.name"), section), heading))
+		return site.Render(c, ComingSoon(w.site.Page(c, site.Path(section), heading+" · "+loc.T("site.name"), section), heading))
 	}
 }

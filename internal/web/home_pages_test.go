@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"html"
-	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,6 +19,32 @@ import (
 
 // errSecret stands for an internal failure whose text must reach the log but never the client.
 var errSecret = errors.New("db: connect postgres://app:password=hunter2@db")
+
+func TestRootRedirectsToBestLanguage(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t).App
+	for _, tc := range []struct {
+		name, cookie, accept, want string
+	}{
+		{"cookie first", "ru", "fr", "/ru/"},
+		{"then Accept-Language", "", "es-AR,es;q=0.9", "/es/"},
+		{"then English", "", "", "/en/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			if tc.cookie != "" {
+				req.AddCookie(&http.Cookie{Name: "lang", Value: tc.cookie})
+			}
+			if tc.accept != "" {
+				req.Header.Set("Accept-Language", tc.accept)
+			}
+			resp, _ := webtest.Do(t, app, req)
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
+				t.Fatalf("got %d to %q, want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), tc.want)
+			}
+		})
+	}
+}
 
 // Each home page is in its language and direction, and links to itself in every other language.
 func TestHomePageInEveryLanguage(t *testing.T) {
@@ -184,7 +208,7 @@ func TestHomePageWeight(t *testing.T) {
 		urls := append([]string{"/" + lang + "/"}, regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllString(page, -1)...)
 		for _, u := range urls {
 			u = strings.TrimSuffix(u[strings.Index(u, "/"):], `"`)
-			total += gzipSize(t, app, u)
+			total += webtest.GzipSize(t, app, u)
 		}
 		t.Logf("%s home page with its assets: %d bytes compressed", lang, total)
 		if total > 20*1024 {
@@ -193,18 +217,24 @@ func TestHomePageWeight(t *testing.T) {
 	}
 }
 
-func gzipSize(t *testing.T, app *fiber.App, path string) int {
-	t.Helper()
-	resp, body := webtest.Get(t, app, path, "Accept-Encoding", "gzip")
-	if resp.StatusCode != 200 {
-		t.Fatalf("%s: %d", path, resp.StatusCode)
+// A ?done= notice shows on the pages of its own section only: a made-up link cannot make the
+// sign-in page tell a visitor their password was changed.
+func TestNoticesShowOnTheirOwnPagesOnly(t *testing.T) {
+	t.Parallel()
+	srv := webtest.New(t)
+	srv.CreateUser(t, "amina@example.org", "Amina Diallo")
+	changed := webtest.PageText(t, "en", "me.done.password")
+	if _, body := srv.Get(t, "/en/login?done=password"); strings.Contains(body, changed) {
+		t.Error("the sign-in page shows the password-changed notice")
 	}
-	if resp.Header.Get("Content-Encoding") == "gzip" {
-		return len(body)
+	if _, body := srv.Get(t, "/en/courses?done=registered"); strings.Contains(body, webtest.PageText(t, "en", "me.done.registered")) {
+		t.Error("the catalogue shows the welcome notice")
 	}
-	var buf bytes.Buffer
-	w := gzip.NewWriter(&buf)
-	_, _ = io.WriteString(w, body)
-	w.Close()
-	return buf.Len()
+	b := srv.SignInBrowser(t, "amina@example.org", webtest.Password)
+	if _, body := b.Get("/en/me?done=password"); !strings.Contains(body, changed) {
+		t.Error("the account page does not show its own notice")
+	}
+	if _, body := b.Get("/en/me?done=no-such-notice"); strings.Contains(body, `class="flash"`) {
+		t.Error("a made-up notice code shows a notice")
+	}
 }

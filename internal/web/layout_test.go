@@ -23,7 +23,12 @@ func TestWebPackagesStayInTheirRooms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sql := regexp.MustCompile(`(?i)"\s*(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b`)
+	sql := regexp.MustCompile("(?is)[\"`]\\s*(SELECT\\s[^\"`]+?\\sFROM|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM)\\b")
+	for _, probe := range []string{"\"SEL" + "ECT id FROM users\"", "`\n\t\tUPD" + "ATE users SET name = $1`", "`sel" + "ect a,\n b from t`"} {
+		if !sql.MatchString(probe) {
+			t.Fatalf("the SQL pattern misses %q", probe)
+		}
+	}
 	domains := 0
 	for _, dir := range append(dirs, ".") {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() || dir == "testdata" || dir == "static" {

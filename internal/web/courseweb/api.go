@@ -7,7 +7,6 @@ import (
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
-	"capacityhub/internal/paging"
 	"capacityhub/internal/validate"
 	"capacityhub/internal/web/site"
 )
@@ -159,20 +158,10 @@ func (h *Handler) ListCurricula(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	all, err := h.courses.CurriculaWithCourses(c.UserContext(), site.User(c), site.Lang(c).Tag)
+	list, err := h.courses.CurriculaWithCourses(c.UserContext(), site.User(c), site.Lang(c).Tag, page)
 	if err != nil {
 		return err
 	}
-	// NB: a handful of curricula: paged here, over the whole list in slug order, rather than in SQL.
-	var rest []course.Curriculum
-	for _, cu := range all {
-		if cu.Slug > page.After {
-			if rest = append(rest, cu); len(rest) > page.Limit {
-				break
-			}
-		}
-	}
-	list := paging.Cut(rest, page, func(cu course.Curriculum) string { return cu.Slug })
 	return c.JSON(site.NewList(list, func(cu course.Curriculum) *CurriculumJSON { return toCurriculumJSON(&cu, nil) }))
 }
 

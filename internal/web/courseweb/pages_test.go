@@ -1,20 +1,15 @@
 package courseweb_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 
 	"capacityhub/content"
 	"capacityhub/internal/auth"
@@ -68,23 +63,6 @@ func completeAIBasics(t testing.TB, srv *webtest.Server, u *auth.User) string {
 		t.Fatalf("%s: no certificate (%v)", u.Name, err)
 	}
 	return a.Progress.CertificateID
-}
-
-// gzipSize is the size of path's answer as sent gzipped (compressed here if the server did not).
-func gzipSize(t *testing.T, app *fiber.App, path string) int {
-	t.Helper()
-	resp, body := webtest.Get(t, app, path, "Accept-Encoding", "gzip")
-	if resp.StatusCode != 200 {
-		t.Fatalf("%s: %d", path, resp.StatusCode)
-	}
-	if resp.Header.Get("Content-Encoding") == "gzip" {
-		return len(body)
-	}
-	var buf bytes.Buffer
-	w := gzip.NewWriter(&buf)
-	_, _ = io.WriteString(w, body)
-	w.Close()
-	return buf.Len()
 }
 
 func TestCatalogPageFilters(t *testing.T) {
@@ -656,7 +634,7 @@ func TestLessonPageWeight(t *testing.T) {
 			urls := append([]string{page}, regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllString(body, -1)...)
 			for _, u := range urls {
 				u = strings.TrimSuffix(u[strings.Index(u, "/"):], `"`)
-				total += gzipSize(t, srv.App, u)
+				total += webtest.GzipSize(t, srv.App, u)
 			}
 			t.Logf("%s with its assets: %d bytes compressed", page, total)
 			heaviest = max(heaviest, total)

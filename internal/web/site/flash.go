@@ -2,32 +2,39 @@ package site
 
 import "github.com/gofiber/fiber/v2"
 
-// notices are the one-line confirmations a page shows after a redirect with ?done=code (see
-// Done), by code: the message ids of every domain's notices, in one place, so that a made-up
-// code shows nothing.
-var notices = map[string]string{
-	// accounts
-	"registered": "me.done.registered",
-	"profile":    "me.done.profile",
-	"password":   "me.done.password",
-	"roles":      "admin.done.roles",
-	"disabled":   "admin.done.disabled",
-	// courses
-	"enrolled":    "course.enroll.done",
-	"lesson":      "course.lesson.done_flash",
-	"completed":   "course.lesson.completed_flash",
-	"published":   "admin.courses.done.published",
-	"unpublished": "admin.courses.done.unpublished",
-	"created":     "admin.curricula.done.created",
-	"updated":     "admin.curricula.done.updated",
-	"deleted":     "admin.curricula.done.deleted",
+// notice is a one-line confirmation a page shows after a redirect with ?done=code (see Done):
+// its message id, and the section whose pages show it.
+type notice struct {
+	key     string
+	section string
 }
 
-// flash is the notice this request's ?done= asks for, translated, or "".
-func flash(c *fiber.Ctx) string {
-	key, ok := notices[c.Query("done")]
-	if !ok {
+// notices are every domain's notices by code, in one place. A page shows only those of its own
+// section (Page.Section), so that a made-up link cannot make the sign-in page say a password
+// was changed.
+var notices = map[string]notice{
+	// accounts
+	"registered": {"me.done.registered", "me"},
+	"profile":    {"me.done.profile", "me"},
+	"password":   {"me.done.password", "me"},
+	"roles":      {"admin.done.roles", "admin"},
+	"disabled":   {"admin.done.disabled", "admin"},
+	// courses
+	"enrolled":    {"course.enroll.done", "courses"},
+	"lesson":      {"course.lesson.done_flash", "courses"},
+	"completed":   {"course.lesson.completed_flash", "courses"},
+	"published":   {"admin.courses.done.published", "admin"},
+	"unpublished": {"admin.courses.done.unpublished", "admin"},
+	"created":     {"admin.curricula.done.created", "admin"},
+	"updated":     {"admin.curricula.done.updated", "admin"},
+	"deleted":     {"admin.curricula.done.deleted", "admin"},
+}
+
+// flash is the notice this request's ?done= asks for on a page of section, translated, or "".
+func flash(c *fiber.Ctx, section string) string {
+	n, ok := notices[c.Query("done")]
+	if !ok || n.section != section {
 		return ""
 	}
-	return Lang(c).T(key)
+	return Lang(c).T(n.key)
 }

@@ -39,7 +39,7 @@ var formSections = map[string]bool{"login": true, "register": true, "password": 
 // the page's address after the language prefix. A signed-in reader's pages carry a CSRF token
 // (the sign-out button is a form), and so do pages with a form for anyone.
 func (s *Site) Page(c *fiber.Ctx, path, title, section string) Page {
-	p := Page{L: Lang(c), Title: title, Path: path, Section: section, Assets: s.assets, User: User(c), Flash: flash(c)}
+	p := Page{L: Lang(c), Title: title, Path: path, Section: section, Assets: s.assets, User: User(c), Flash: flash(c, section)}
 	if p.User != nil || c.Method() != fiber.MethodGet || formSections[section] {
 		p.CSRF = s.CSRFToken(c)
 	}

@@ -112,7 +112,7 @@ func (s *Site) LimitAnonymous(c *fiber.Ctx) error {
 func (s *Site) LimitWrites(c *fiber.Ctx) error {
 	u := User(c)
 	if u == nil {
-		return c.Next() // NB: only where a form is open to visitors; SignedIn stands first elsewhere
+		return c.Next() // NB: every route puts SignedIn or a role guard first; nobody to count here
 	}
 	limit := limitWrites
 	if time.Since(u.CreatedAt) < newAccountAge && !u.Has(auth.RoleModerator) && !u.Has(auth.RoleCurriculumManager) {

@@ -16,12 +16,16 @@ import (
 
 var bundle = sync.OnceValues(func() (*i18n.Bundle, error) { return i18n.Load(locales.FS) })
 
-// Text is the translation of key in language lang, as the API says it.
+// Text is the translation of key in language lang, as the API says it. A key that language
+// does not define fails the test: a page saying the key itself would otherwise pass for it.
 func Text(t testing.TB, lang, key string, args ...map[string]any) string {
 	t.Helper()
 	b, err := bundle()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Contains(b.MessageIDs(lang), key) {
+		t.Fatalf("no message %q in %s", key, lang)
 	}
 	var data map[string]any
 	if len(args) > 0 {
