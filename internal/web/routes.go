@@ -73,7 +73,7 @@ func (w *server) routes(app *fiber.App) {
 	forms.Post("/login", account.SignIn)
 	forms.Post("/logout", account.SignOut)
 	pages.Get("/password/forgot", account.ShowForgotPasswordPage)
-	forms.Post("/password/forgot", account.RequestPasswordReset)
+	forms.Post("/password/forgot", account.LimitResetRequests, account.RequestPasswordReset)
 	pages.Get("/password/reset/:token", account.ShowResetPasswordPage)
 	forms.Post("/password/reset/:token", account.ResetPassword)
 	pages.Get("/me", signedIn, account.ShowMePage)

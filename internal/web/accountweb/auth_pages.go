@@ -167,9 +167,6 @@ func (h *Handler) ShowForgotPasswordPage(c *fiber.Ctx) error {
 // or not the address has an account, and whether or not the address's mail limit let a mail go.
 func (h *Handler) RequestPasswordReset(c *fiber.Ctx) error {
 	loc := site.Lang(c)
-	if err := h.site.Enforce(c, "reset:"+site.LimitKey(c), limitResetIP, false); err != nil {
-		return err
-	}
 	email := strings.TrimSpace(site.FormValue(c, "email"))
 	if email == "" {
 		errs := validate.Errors{{Field: "email", Key: "field.required"}}

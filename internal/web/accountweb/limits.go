@@ -35,6 +35,14 @@ func (h *Handler) LimitRegistration(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// LimitResetRequests is the per-IP limit on password-reset requests, a guard on the request form.
+func (h *Handler) LimitResetRequests(c *fiber.Ctx) error {
+	if err := h.site.Enforce(c, "reset:"+site.LimitKey(c), limitResetIP, false); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
 // limitSignIn checks both sign-in limits: per IP, then per account. Each refusal of an account's
 // attempts is noted with the accounts service, which audits the first of each window (one entry,
 // not one per attempt, so that a flood of guesses cannot flood the log).
