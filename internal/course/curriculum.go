@@ -355,13 +355,7 @@ func (s *Service) CurriculumProgress(ctx context.Context, u *auth.User, slug str
 		if err := rows.Scan(&e.Slug, &completed, &e.LessonCount, &e.CompletedLessons); err != nil {
 			return nil, err
 		}
-		if completed.Valid {
-			t, _ := db.ParseTime(completed.String)
-			e.CompletedAt = &t
-		}
-		if e.LessonCount > 0 {
-			e.Percent = e.CompletedLessons * 100 / e.LessonCount
-		}
+		e.settle(completed)
 		out[e.Slug] = e
 	}
 	return out, rows.Err()

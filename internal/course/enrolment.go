@@ -220,14 +220,20 @@ func (s *Service) Enrollments(ctx context.Context, u *auth.User, lang string) ([
 		if e.Course, err = scanCourse(rows, &completed, &e.CertificateID, &e.CompletedLessons, &e.PassedQuizzes, &e.TotalQuizzes, &e.NextLesson); err != nil {
 			return nil, err
 		}
-		if completed.Valid {
-			t, _ := db.ParseTime(completed.String)
-			e.CompletedAt = &t
-		}
-		if e.LessonCount > 0 {
-			e.Percent = e.CompletedLessons * 100 / e.LessonCount
-		}
+		e.settle(completed)
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// settle fills in what follows from the columns read: the completion time (a NULL column for a
+// course not finished) and the percentage of lessons done.
+func (e *Enrollment) settle(completed sql.NullString) {
+	if completed.Valid {
+		t, _ := db.ParseTime(completed.String)
+		e.CompletedAt = &t
+	}
+	if e.LessonCount > 0 {
+		e.Percent = e.CompletedLessons * 100 / e.LessonCount
+	}
 }
