@@ -14,7 +14,8 @@ import (
 )
 
 // Password rules: at least minPasswordRunes characters after Unicode normalization; long
-// passphrases welcome (up to maxPasswordBytes, far beyond any real one, to bound hashing work);
+// passphrases welcome (up to maxPasswordBytes, as sent and after normalization, far beyond any
+// real one, to bound hashing work: a longer one is refused before any hashing);
 // any script; never truncated; common or easily guessed passwords refused.
 const (
 	minPasswordRunes = 8
@@ -82,6 +83,10 @@ func normalizePassword(p string) string { return norm.NFKC.String(p) }
 // checkPassword adds to errs what is wrong with password for a user with these other inputs
 // (e-mail address, name), which must not make it guessable.
 func checkPassword(errs *validate.Errors, field, password string, userInputs ...string) {
+	if len(password) > maxPasswordBytes { // as sent, before normalization, which would read it all
+		errs.Add(field, "auth.password.too_long", nil)
+		return
+	}
 	p := normalizePassword(password)
 	switch {
 	case p == "":

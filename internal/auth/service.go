@@ -34,11 +34,12 @@ const (
 	ResetTokenTTL = time.Hour
 )
 
-// Field limits.
+// Field limits. MaxEmailBytes is RFC 5321's limit of a path: no account has a longer address,
+// and no more of an address than this reaches a key, a log line or the audit log (BoundEmail).
 const (
 	maxNameRunes         = 100
 	maxOrganizationRunes = 200
-	maxEmailBytes        = 254
+	MaxEmailBytes        = 254
 )
 
 // Store is what the service needs of the key-value store (sessions, token revocations, and
@@ -107,12 +108,29 @@ func (s *Service) audit(ctx context.Context, e Event) {
 // NormalizeEmail trims and lower-cases an address: one account per address, whatever its case.
 func NormalizeEmail(s string) string { return strings.ToLower(norm.NFC.String(strings.TrimSpace(s))) }
 
+// BoundEmail is NormalizeEmail for input that may be of any length: the normalized address, cut
+// to MaxEmailBytes on a character boundary, and whether it was longer (then no account has it).
+// Use it wherever an address the client sent names a rate-limit key, a log line or an audit
+// entry. NB: only about 4*MaxEmailBytes bytes of input are normalized (Unicode composition
+// shortens text at most threefold), so that a 1 MB "address" costs no more than a real one.
+func BoundEmail(s string) (email string, tooLong bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > 4*MaxEmailBytes {
+		s, tooLong = validate.Truncate(s, 4*MaxEmailBytes), true
+	}
+	email = NormalizeEmail(s)
+	if len(email) > MaxEmailBytes {
+		email, tooLong = validate.Truncate(email, MaxEmailBytes), true
+	}
+	return email, tooLong
+}
+
 func checkEmail(errs *validate.Errors, email string) {
 	switch {
 	case email == "":
 		errs.Add("email", "field.required", nil)
-	case len(email) > maxEmailBytes:
-		errs.Add("email", "field.too_long", map[string]any{"Max": maxEmailBytes})
+	case len(email) > MaxEmailBytes:
+		errs.Add("email", "field.too_long", map[string]any{"Max": MaxEmailBytes})
 	default:
 		a, err := mail.ParseAddress(email)
 		at := strings.LastIndexByte(email, '@')
@@ -211,9 +229,20 @@ func (s *Service) User(ctx context.Context, id string) (*User, error) {
 
 // Authenticate checks an address and password. Unknown addresses, wrong passwords and disabled
 // accounts all answer ErrBadCredentials after the same amount of work, and each failure goes into
-// the audit log.
+// the audit log. An address longer than MaxEmailBytes or a password longer than maxPasswordBytes,
+// which no account can have, is ErrBadCredentials too, at once: nothing is looked up or hashed
+// (its answer depends on the input's length alone, which the sender knows), and the audit entry
+// names the address cut to MaxEmailBytes.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
-	email = NormalizeEmail(email)
+	email, emailTooLong := BoundEmail(email)
+	if emailTooLong || len(password) > maxPasswordBytes {
+		detail := "password too long"
+		if emailTooLong {
+			detail = "address too long"
+		}
+		s.audit(ctx, Event{Action: "auth.signin_failed", Target: email, Detail: detail})
+		return nil, ErrBadCredentials
+	}
 	u, hash, err := s.store.userBy(ctx, "email", email)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
@@ -250,7 +279,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 // the log. The caller calls it on every refusal of an address's attempts. A failure is logged,
 // not returned: the refusal stands either way.
 func (s *Service) NoteSignInLimited(ctx context.Context, email string, window time.Duration) {
-	email = NormalizeEmail(email)
+	email, _ = BoundEmail(email) // NB: the key and the entry hold at most MaxEmailBytes of it
 	first, err := s.kv.SetNX(ctx, "audited:signin-limited:"+email, []byte("1"), window)
 	if err != nil {
 		s.log.Warn("sign-in limit not audited", "err", err)
@@ -278,8 +307,11 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *User, p Profile) err
 // token of the user (the caller starts a fresh session for the device in hand).
 func (s *Service) ChangePassword(ctx context.Context, actor *User, current, next string) error {
 	var errs validate.Errors
-	if current == "" {
+	switch {
+	case current == "":
 		errs.Add("current_password", "field.required", nil)
+	case len(current) > maxPasswordBytes: // no password is this long: refused before any hashing
+		errs.Add("current_password", "auth.password.too_long", nil)
 	}
 	checkPassword(&errs, "password", next, actor.Email, actor.Name)
 	if err := errs.Err(); err != nil {
@@ -369,9 +401,13 @@ func (s *Service) ListUsers(ctx context.Context, actor *User, query string, page
 
 // RequestPasswordReset sends a reset link to the address if it has an account, and does nothing
 // visible otherwise: the caller answers the same either way. compose writes the localized
-// message for the user from the link's token.
+// message for the user from the link's token. An address longer than MaxEmailBytes is a field
+// error (validate.Errors), which tells nothing about accounts: none has such an address.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, compose func(u *User, token string) notify.Message) error {
-	email = NormalizeEmail(email)
+	email, tooLong := BoundEmail(email)
+	if tooLong {
+		return validate.Errors{{Field: "email", Key: "field.too_long", Args: map[string]any{"Max": MaxEmailBytes}}}
+	}
 	u, _, err := s.store.userBy(ctx, "email", email)
 	if errors.Is(err, ErrNotFound) {
 		s.audit(ctx, Event{Action: "auth.reset_requested", Target: email, Detail: "unknown address"})

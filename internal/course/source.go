@@ -699,6 +699,17 @@ func (r *reader) readLesson(dir, module, slug string, langs []string) LessonSour
 			}
 			continue
 		}
+		// NB: goldmark's time grows faster than its input on some shapes; a lesson over the
+		// limits is refused here, before Inspect (or import's Render) parses it.
+		var limit *markdown.Error
+		if err := markdown.Check(b, markdown.MaxLessonBytes); errors.As(err, &limit) {
+			if errors.Is(err, markdown.ErrTooLarge) {
+				r.add(file, 1, "the lesson is too long (%s): split it into two lessons", limit.Reason)
+			} else {
+				r.add(file, limit.Line, "too complex to render (%s)", limit.Reason)
+			}
+			continue
+		}
 		first, rest, _ := strings.Cut(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
 		title := strings.TrimSpace(strings.TrimPrefix(first, "# "))
 		if !strings.HasPrefix(first, "# ") || title == "" {

@@ -1,11 +1,14 @@
 package course
 
 import (
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"capacityhub/internal/markdown"
 )
 
 // replaceIn edits one file of f, failing the test when old is not there to replace.
@@ -140,6 +143,18 @@ func TestCheckReportsEveryProblemAndOnlyThose(t *testing.T) {
 		{"'#' and '![' in a code block are code", func(t *testing.T, f fstest.MapFS) {
 			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte("# One\n\nRun:\n\n```sh\n# list files\necho '![x](y)'\n```\n\n~~~\n# too\n~~~\n")}
 		}, nil},
+		{"lesson over the Markdown cap, at line 1, nothing else read", func(t *testing.T, f fstest.MapFS) {
+			text := "# One\n\n# Not a title\n" + strings.Repeat("word ", markdown.MaxLessonBytes/5)
+			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte(text)}
+		}, []string{fmt.Sprintf("mini/en/basics/one.md:1: the lesson is too long (%d bytes; at most %d): split it into two lessons",
+			len("# One\n\n# Not a title\n")+markdown.MaxLessonBytes/5*5, markdown.MaxLessonBytes)}},
+		{"lesson at the Markdown cap", func(t *testing.T, f fstest.MapFS) {
+			head := "# One\n\n"
+			f["mini/en/basics/one.md"] = &fstest.MapFile{Data: []byte(head + strings.Repeat("x", markdown.MaxLessonBytes-len(head)))}
+		}, nil},
+		{"translated lesson nested too deep, at its line", func(t *testing.T, f fstest.MapFS) {
+			f["mini/fr/basics/one.md"] = &fstest.MapFile{Data: []byte("# Un\n\nTexte.\n\n" + strings.Repeat("> ", markdown.MaxNesting+1) + "x\n")}
+		}, []string{fmt.Sprintf("mini/fr/basics/one.md:5: too complex to render (%d quotes and list items on one line; at most %d)", markdown.MaxNesting+1, markdown.MaxNesting)}},
 		{"several problems in one course", func(t *testing.T, f fstest.MapFS) {
 			replaceIn(t, f, "mini/course.toml", "introductory", "easy")
 			replaceIn(t, f, "mini/course.toml", "prerequisites = []", `prerequisites = ["nowhere"]`)

@@ -43,8 +43,18 @@ func newGoldmark() goldmark.Markdown {
 	return goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
 }
 
-// Render returns the safe HTML of src.
+// Render returns the safe HTML of src, a lesson or any text up to MaxLessonBytes; a text over the
+// limits (see Check) is refused with an *Error, ErrTooLarge or ErrTooComplex.
 func (r *Renderer) Render(src string) (string, error) {
+	return r.RenderLimited(src, MaxLessonBytes)
+}
+
+// RenderLimited is Render for a text of at most maxBytes (MaxPostBytes for a user's post); no
+// limit above MaxLessonBytes is honoured.
+func (r *Renderer) RenderLimited(src string, maxBytes int) (string, error) {
+	if err := Check([]byte(src), maxBytes); err != nil {
+		return "", err
+	}
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
 		return "", err

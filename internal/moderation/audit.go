@@ -14,6 +14,16 @@ import (
 	"capacityhub/internal/db"
 	"capacityhub/internal/fault"
 	"capacityhub/internal/paging"
+	"capacityhub/internal/validate"
+)
+
+// The most an audit entry keeps of its free-text fields, in bytes: Record cuts what is longer (on
+// a character boundary), so that no input, however long, makes an entry large. A target is an id,
+// a slug or an e-mail address (at most 254 bytes, RFC 5321).
+const (
+	MaxTargetBytes = 254
+	MaxDetailBytes = 1000
+	MaxIPBytes     = 64
 )
 
 // AuditEvent is one thing that happened.
@@ -44,7 +54,8 @@ func WithClientIP(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, ctxKey{}, ip)
 }
 
-// Record adds e to the log; At and IP are filled in when empty.
+// Record adds e to the log; At and IP are filled in when empty. Target, Detail and IP are cut to
+// MaxTargetBytes, MaxDetailBytes and MaxIPBytes.
 func (l *AuditLog) Record(ctx context.Context, e AuditEvent) error {
 	if e.At.IsZero() {
 		e.At = l.now()
@@ -52,6 +63,9 @@ func (l *AuditLog) Record(ctx context.Context, e AuditEvent) error {
 	if e.IP == "" {
 		e.IP, _ = ctx.Value(ctxKey{}).(string)
 	}
+	e.Target = validate.Truncate(e.Target, MaxTargetBytes)
+	e.Detail = validate.Truncate(e.Detail, MaxDetailBytes)
+	e.IP = validate.Truncate(e.IP, MaxIPBytes)
 	var actor any
 	if e.ActorID != "" {
 		actor = e.ActorID

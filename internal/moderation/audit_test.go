@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"capacityhub/internal/db"
@@ -166,6 +167,41 @@ func TestListRefusesForgedCursors(t *testing.T) {
 				}
 				if !errors.Is(err, paging.ErrInvalidCursor) {
 					t.Errorf("cursor %q: %v, want paging.ErrInvalidCursor", tc.cursor, err)
+				}
+			})
+		}
+	})
+}
+
+func TestRecordBoundsFreeText(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, d *db.DB) {
+		l := NewAuditLog(d)
+		for _, tc := range []struct {
+			name               string
+			e                  AuditEvent
+			ip                 string
+			target, detail, at string // what List shows
+		}{
+			{"short fields are kept whole", AuditEvent{Target: "amina@example.org", Detail: "wrong password"}, "203.0.113.7",
+				"amina@example.org", "wrong password", "203.0.113.7"},
+			{"a 1 MB address and detail are cut", AuditEvent{Target: strings.Repeat("a", 1<<20) + "@example.org", Detail: strings.Repeat("d", 1<<20)},
+				strings.Repeat("1", 1000), strings.Repeat("a", MaxTargetBytes), strings.Repeat("d", MaxDetailBytes), strings.Repeat("1", MaxIPBytes)},
+			{"cut on a character boundary", AuditEvent{Target: "a" + strings.Repeat("é", 200), Detail: strings.Repeat("日", 400)}, "",
+				"a" + strings.Repeat("é", 126), strings.Repeat("日", 333), ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tc.e.Action = "test." + strings.ReplaceAll(tc.name, " ", "_")
+				if err := l.Record(WithClientIP(context.Background(), tc.ip), tc.e); err != nil {
+					t.Fatal(err)
+				}
+				p, err := l.List(context.Background(), admin, tc.e.Action, paging.First(1))
+				if err != nil || len(p.Items) != 1 {
+					t.Fatalf("list: %v %+v", err, p)
+				}
+				got := p.Items[0]
+				if got.Target != tc.target || got.Detail != tc.detail || got.IP != tc.at {
+					t.Errorf("kept target %d bytes, detail %d, IP %d; want %d, %d, %d",
+						len(got.Target), len(got.Detail), len(got.IP), len(tc.target), len(tc.detail), len(tc.at))
 				}
 			})
 		}

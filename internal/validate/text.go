@@ -52,3 +52,16 @@ func invisible(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf
 // Clean tells whether s may reach the database at all: valid UTF-8 without NUL, which PostgreSQL
 // refuses outright. The web layer checks every query and form value with it.
 func Clean(s []byte) bool { return utf8.Valid(s) && !strings.ContainsRune(string(s), 0) }
+
+// Truncate returns s cut to at most n bytes on a character boundary: what a log line, a key or
+// the audit log keeps of input that was refused, or that no rule bounds. NB: it is no validation;
+// a field that users fill in is checked (Text) and refused when too long, never cut.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

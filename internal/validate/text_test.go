@@ -48,6 +48,27 @@ func TestText(t *testing.T) {
 	}
 }
 
+func TestTruncate(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"short", "abc", 5, "abc"},
+		{"exact", "abcde", 5, "abcde"},
+		{"cut", "abcdef", 5, "abcde"},
+		{"not inside a character", "aé", 2, "a"},
+		{"not inside a 3-byte character", "日本", 5, "日"},
+		{"zero", "abc", 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Truncate(tc.in, tc.n); got != tc.want {
+				t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestClean(t *testing.T) {
 	for s, want := range map[string]bool{"abc": true, "ليلى": true, "": true, "a\x00": false, "\xff": false, "\xed\xb3\xbf": false} {
 		if Clean([]byte(s)) != want {

@@ -46,7 +46,7 @@ func (w *server) routes(app *fiber.App) {
 	api.Patch("/curricula/:slug", managers, s.LimitWrites, course.UpdateCurriculum)
 	api.Delete("/curricula/:slug", managers, s.LimitWrites, course.DeleteCurriculum)
 
-	app.Get("/certificates/:id", course.ShowCertificatePage)
+	app.Get("/certificates/:id", site.CheckParams, course.ShowCertificatePage)
 	app.Get("/", w.redirectToLanguage)
 
 	pages := site.NewRoutes(app, "/:lang", s.PageLanguage)

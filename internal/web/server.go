@@ -87,6 +87,7 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable: true,
 	})
 	app.Hooks().OnShutdown(s.Close)
+	s.GuardServer(app) // refusals answered before any middleware (413, 431, unknown methods) go through HandleError
 	app.Use(s.Observe(w.metrics.observe))
 	app.Use(recover.New())
 	app.Use(s.SecurityHeaders)
@@ -94,6 +95,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(etag.New(etag.Config{Weak: true})) // NB: weak, as one tag covers every content-coding of a body
 	app.Use(s.RefuseUnstorableText)
 	app.Use(s.Identify)
+	app.Use(s.NoStoreWhenSignedIn)
 	app.Use(s.LimitAnonymous)
 	w.routes(app)
 	return app, nil

@@ -165,11 +165,18 @@ func (h *Handler) ShowForgotPasswordPage(c *fiber.Ctx) error {
 
 // RequestPasswordReset mails a reset link in the account's language. It answers the same whether
 // or not the address has an account, and whether or not the address's mail limit let a mail go.
+// A missing or over-long address (which no account has) is a 422 naming the field.
 func (h *Handler) RequestPasswordReset(c *fiber.Ctx) error {
 	loc := site.Lang(c)
 	email := strings.TrimSpace(site.FormValue(c, "email"))
-	if email == "" {
-		errs := validate.Errors{{Field: "email", Key: "field.required"}}
+	var errs validate.Errors
+	if _, tooLong := auth.BoundEmail(email); email == "" {
+		errs.Add("email", "field.required", nil)
+	} else if tooLong {
+		errs.Add("email", "field.too_long", map[string]any{"Max": auth.MaxEmailBytes})
+		email = "" // NB: not echoed into the form
+	}
+	if errs != nil {
 		return site.RenderStatus(c, fiber.StatusUnprocessableEntity, AuthForm(h.forgotPage(c, email, errs, false)))
 	}
 	allowed, err := h.allowResetMail(c, email)

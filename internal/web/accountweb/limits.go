@@ -45,12 +45,13 @@ func (h *Handler) LimitResetRequests(c *fiber.Ctx) error {
 
 // limitSignIn checks both sign-in limits: per IP, then per account. Each refusal of an account's
 // attempts is noted with the accounts service, which audits the first of each window (one entry,
-// not one per attempt, so that a flood of guesses cannot flood the log).
+// not one per attempt, so that a flood of guesses cannot flood the log). NB: the account's key
+// holds the address as auth.BoundEmail gives it, never more than auth.MaxEmailBytes of input.
 func (h *Handler) limitSignIn(c *fiber.Ctx, email string) error {
 	if err := h.site.Enforce(c, "signin-ip:"+site.LimitKey(c), limitSignInIP, false); err != nil {
 		return err
 	}
-	email = auth.NormalizeEmail(email)
+	email, _ = auth.BoundEmail(email)
 	err := h.site.Enforce(c, "signin:"+email, SignInAccountLimit, false)
 	if errors.Is(err, site.ErrTooMany) {
 		h.accounts.NoteSignInLimited(c.UserContext(), email, SignInAccountLimit.Period)
@@ -60,9 +61,11 @@ func (h *Handler) limitSignIn(c *fiber.Ctx, email string) error {
 
 // allowResetMail tells whether another password-reset mail may go to this address now. Whoever
 // asks gets the same page either way, so the limit tells nothing about which addresses have
-// accounts; it keeps anyone from filling a person's inbox from many addresses.
+// accounts; it keeps anyone from filling a person's inbox from many addresses. The key holds the
+// address as auth.BoundEmail gives it.
 func (h *Handler) allowResetMail(c *fiber.Ctx, email string) (bool, error) {
-	return h.site.Allow(c, "reset-mail:"+auth.NormalizeEmail(email), ResetMailLimit)
+	email, _ = auth.BoundEmail(email)
+	return h.site.Allow(c, "reset-mail:"+email, ResetMailLimit)
 }
 
 // LimitPasswordChecks guards the current-password check of a signed-in user as sign-in is

@@ -648,14 +648,21 @@ func TestCurriculaAPI(t *testing.T) {
 				"courses": []string{"radio-basics", "nope", "radio-basics"}}, 422, []string{"courses", "courses"}}, // one problem each
 			{"too long", s.manager, map[string]any{"slug": "x", "title": map[string]string{"en": strings.Repeat("t", 201)},
 				"courses": []string{"radio-basics"}}, 422, []string{"title.en"}},
+			{"1 MB title", s.manager, map[string]any{"slug": "x", "title": map[string]string{"en": strings.Repeat("t", 1_000_000)},
+				"courses": []string{"radio-basics"}}, 422, []string{"title.en"}},
+			{"description too long", s.manager, map[string]any{"slug": "x", "title": map[string]string{"en": "X", "fr": "X"},
+				"description": map[string]string{"en": strings.Repeat("d", 4001), "fr": strings.Repeat("d", 1_000_000)},
+				"courses":     []string{"radio-basics"}}, 422, []string{"description.en", "description.fr"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				resp, body := s.call(t, http.MethodPost, "/api/v1/curricula", tc.user, tc.body)
 				webtest.WantProblem(t, resp, body, tc.status, tc.fields...)
 			})
 		}
+		resp, body := s.call(t, http.MethodGet, "/api/v1/curricula/x", nil, nil)
+		webtest.WantProblem(t, resp, body, 404) // nothing refused was stored
 		req := rawRequest(http.MethodPost, "/api/v1/curricula", "slug=x", "Content-Type", "application/x-www-form-urlencoded", "Authorization", "Bearer "+s.srv.Token(t, s.manager))
-		resp, body := webtest.Do(t, s.srv.App, req)
+		resp, body = webtest.Do(t, s.srv.App, req)
 		webtest.WantProblem(t, resp, body, 415)
 
 		resp, body = s.call(t, http.MethodPost, "/api/v1/curricula?lang=fr", s.manager, valid)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/fault"
@@ -101,7 +102,13 @@ func classify(err error) (status int, key string, args map[string]any) {
 // /api/, a localized HTML page elsewhere, and for a visitor on a page that needs a sign-in, the
 // way to the sign-in form. Server errors are logged with the request id, which the client also
 // sees, so that a report can be traced.
+//
+// It also answers what Fiber refuses before any middleware has run (see GuardServer), so it sets
+// the security headers itself; a request whose request line was never read (a 431: fasthttp drops
+// what it had parsed) has no known path and is answered as problem+json, which API clients can
+// parse and browsers still show.
 func (s *Site) HandleError(c *fiber.Ctx, err error) error {
+	s.setSecurityHeaders(c)
 	status, key, args := classify(err)
 	rid := RequestID(c)
 	if status >= 500 {
@@ -115,13 +122,58 @@ func (s *Site) HandleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusServiceUnavailable && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ceilSeconds(storeRetryAfter)))
 	}
-	if IsAPI(c) {
+	if IsAPI(c) || c.Locals(localUnread) != nil {
 		return s.writeProblem(c, status, key, args, err)
 	}
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		return s.redirectToSignIn(c)
 	}
 	return s.renderErrorPage(c, status, rid)
+}
+
+// errUnknownMethod is a request with a method Fiber does not route (PROPFIND, BREW…).
+var errUnknownMethod = fiber.NewError(fiber.StatusBadRequest, "site: unknown method")
+
+// localUnread marks a request refused while it was read, before its request line was kept.
+const localUnread = "unread"
+
+// GuardServer sends the refusals that Fiber and fasthttp answer before any middleware runs through
+// HandleError, so that they too carry the security headers and are problem+json under /api/. Call
+// it once, right after fiber.New, which builds the fasthttp server.
+//   - A request fasthttp cannot read (431 headers too large, 413 body too large, 400 malformed,
+//     408 too slow) goes to the server's ErrorHandler, which Fiber set to map the error to a
+//     *fiber.Error and call HandleError. The wrapper marks the request when nothing of it was
+//     kept (no header read: its path is unknown), for HandleError to answer problem+json.
+//   - A method Fiber does not know is answered a bare 400 by Fiber's handler, without any
+//     handler of ours: the wrapper answers it through HandleError instead.
+//
+// NB: these answers bypass Observe: they are neither counted nor logged as requests.
+func (s *Site) GuardServer(app *fiber.App) {
+	srv := app.Server()
+	known := map[string]bool{}
+	for _, m := range app.Config().RequestMethods {
+		known[m] = true
+	}
+	serve := srv.Handler
+	srv.Handler = func(fctx *fasthttp.RequestCtx) {
+		if known[string(fctx.Method())] {
+			serve(fctx)
+			return
+		}
+		c := app.AcquireCtx(fctx)
+		defer app.ReleaseCtx(c)
+		if err := s.HandleError(c, errUnknownMethod); err != nil {
+			s.log.Error("error handler failed", "err", err)
+			_ = c.SendStatus(fiber.StatusBadRequest)
+		}
+	}
+	onError := srv.ErrorHandler
+	srv.ErrorHandler = func(fctx *fasthttp.RequestCtx, err error) {
+		if len(fctx.Request.Header.RawHeaders()) == 0 {
+			fctx.SetUserValue(localUnread, true)
+		}
+		onError(fctx, err)
+	}
 }
 
 // IsAPI tells whether the request is one of the JSON API's.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,20 +18,36 @@ import (
 
 // DecodeJSON reads a JSON request body into v: 415 when it is not JSON, 400 when it is not
 // well-formed (or not one object), 422 naming the field when a string holds a NUL character.
+// A body that is not UTF-8 is a 422 too, naming the first field of v whose value (or, in a map,
+// key) holds such bytes, or field "" (the body as a whole) when they lie anywhere else.
 func DecodeJSON(c *fiber.Ctx, v any) error {
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mt != fiber.MIMEApplicationJSON {
 		return errJSONMediaType
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	if err := dec.Decode(v); err != nil {
-		return errJSONMalformed
+	// NB: encoding/json silently turns bytes that are not UTF-8 into U+FFFD; marked instead, they
+	// show which field held them.
+	body := c.Body()
+	valid := utf8.Valid(body)
+	if !valid {
+		body = markNotUTF8(body)
 	}
-	if dec.More() {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err = dec.Decode(v)
+	switch {
+	case !valid:
+		field := ""
+		if err == nil {
+			field = fieldHolding(reflect.ValueOf(v), "", notUTF8)
+		}
+		return validate.Errors{{Field: field, Key: "field.invalid"}}
+	case err != nil:
+		return errJSONMalformed
+	case dec.More():
 		return errJSONOneObject
 	}
-	// NB: encoding/json turns bytes that are not UTF-8 into U+FFFD, but lets \u0000 through.
-	if field := fieldWithNUL(reflect.ValueOf(v), ""); field != "" {
+	// NB: encoding/json lets \u0000 through.
+	if field := fieldHolding(reflect.ValueOf(v), "", "\x00"); field != "" {
 		return validate.Errors{{Field: field, Key: "field.invalid"}}
 	}
 	return nil
@@ -41,9 +58,9 @@ func ErrRequired(field string) error {
 	return validate.Errors{{Field: field, Key: "field.required"}}
 }
 
-// fieldWithNUL is the JSON path (title.en, courses.2) of the first string in v that holds a NUL
-// character, or "" when none does.
-func fieldWithNUL(v reflect.Value, path string) string {
+// fieldHolding is the JSON path (title.en, courses.2) of the first string in v that holds bad (a
+// NUL character, notUTF8), or "" when none does.
+func fieldHolding(v reflect.Value, path, bad string) string {
 	join := func(name string) string {
 		if path == "" {
 			return name
@@ -53,10 +70,10 @@ func fieldWithNUL(v reflect.Value, path string) string {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return fieldWithNUL(v.Elem(), path)
+			return fieldHolding(v.Elem(), path, bad)
 		}
 	case reflect.String:
-		if strings.ContainsRune(v.String(), 0) {
+		if strings.Contains(v.String(), bad) {
 			return path
 		}
 	case reflect.Struct:
@@ -76,23 +93,23 @@ func fieldWithNUL(v reflect.Value, path string) string {
 			if name != "" {
 				p = join(name)
 			}
-			if bad := fieldWithNUL(v.Field(i), p); bad != "" {
-				return bad
+			if f := fieldHolding(v.Field(i), p, bad); f != "" {
+				return f
 			}
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
-			if k.Kind() == reflect.String && strings.ContainsRune(k.String(), 0) {
-				return join(printable([]byte(k.String())))
+			if k.Kind() == reflect.String && strings.Contains(k.String(), bad) {
+				return join(printable([]byte(strings.ReplaceAll(k.String(), notUTF8, "\uFFFD"))))
 			}
-			if bad := fieldWithNUL(v.MapIndex(k), join(k.String())); bad != "" {
-				return bad
+			if f := fieldHolding(v.MapIndex(k), join(k.String()), bad); f != "" {
+				return f
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if bad := fieldWithNUL(v.Index(i), join(strconv.Itoa(i))); bad != "" {
-				return bad
+			if f := fieldHolding(v.Index(i), join(strconv.Itoa(i)), bad); f != "" {
+				return f
 			}
 		}
 	}

@@ -115,9 +115,17 @@ func (s *Site) trusted(a netip.Addr) bool {
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// SecurityHeaders sets the headers every response carries. HSTS is sent whenever BASE_URL is
-// https, since TLS usually ends at a proxy in front of this server.
+// SecurityHeaders sets the headers every response carries (see setSecurityHeaders).
 func (s *Site) SecurityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets the headers every response carries. HSTS is sent whenever BASE_URL is
+// https, since TLS usually ends at a proxy in front of this server.
+// NB: HandleError sets them too: Fiber answers some refusals (413, 431, a request it cannot
+// parse, an unknown method) before any middleware has run.
+func (s *Site) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
@@ -128,7 +136,23 @@ func (s *Site) SecurityHeaders(c *fiber.Ctx) error {
 	if s.cfg.Secure() {
 		c.Set(fiber.HeaderStrictTransportSecurity, "max-age="+strconv.Itoa(2*365*24*3600)+"; includeSubDomains")
 	}
-	return c.Next()
+}
+
+// NoStoreWhenSignedIn keeps every answer to a signed-in user (a session cookie that named one,
+// or a bearer token) out of every cache, the browser's included: it says Cache-Control: no-store
+// on the way out, over the "private, no-cache" pages carry for visitors. It runs after Identify.
+// An answer its handler declared "public" (a static file, the OpenAPI document) is the same for
+// everyone and keeps its cache life. Errors need nothing here: HandleError sends no-store.
+func (s *Site) NoStoreWhenSignedIn(c *fiber.Ctx) error {
+	err := c.Next()
+	if err != nil || User(c) == nil {
+		return err
+	}
+	cc := string(c.Response().Header.Peek(fiber.HeaderCacheControl))
+	if !strings.Contains(cc, "no-store") && !strings.HasPrefix(cc, "public") {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return nil
 }
 
 // LoggedPath is the request path as it may be logged: a secret in the path (a password-reset

@@ -129,6 +129,7 @@ func Itoa(n int) string { return strconv.Itoa(n) }
 
 // Render writes a templ component as the HTML response. Pages may differ per visitor (sign-in
 // state, CSRF tokens), so shared caches must not keep them; browsers revalidate with the ETag.
+// A signed-in user's pages are not kept at all: NoStoreWhenSignedIn makes this no-store.
 func Render(c *fiber.Ctx, component templ.Component) error {
 	c.Type("html", "utf-8")
 	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {

@@ -3,9 +3,10 @@ package site
 import "github.com/gofiber/fiber/v2"
 
 // Routes registers routes under a prefix, each behind the guards given to it and to the groups
-// above it. NB: the guards go on every route line, not in Fiber middleware (Use or Group with
-// handlers): middleware would also run for paths that no route of the group serves, turning a
-// 405 for a known path with another method into whatever the guard answers.
+// above it (and first behind CheckParams when its path has parameters). NB: the guards go on
+// every route line, not in Fiber middleware (Use or Group with handlers): middleware would also
+// run for paths that no route of the group serves, turning a 405 for a known path with another
+// method into whatever the guard answers.
 type Routes struct {
 	router fiber.Router
 	prefix string
@@ -24,6 +25,9 @@ func (r Routes) Group(prefix string, guards ...fiber.Handler) Routes {
 
 func (r Routes) add(method, path string, handlers []fiber.Handler) {
 	chain := append(append([]fiber.Handler{}, r.guards...), handlers...)
+	if hasParams(r.prefix + path) {
+		chain = append([]fiber.Handler{CheckParams}, chain...) // NB: before the guards, which may read them
+	}
 	if method == fiber.MethodGet {
 		r.router.Get(r.prefix+path, chain...) // NB: Get adds the HEAD twin; Add does not
 		return
