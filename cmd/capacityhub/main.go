@@ -40,7 +40,7 @@ Usage:
   capacityhub help       show this help
 
 Configuration comes from the environment: ADDR, BASE_URL, DATABASE_URL, REDIS_URL, SECRET_KEY,
-CONTENT_DIR, TRUSTED_PROXIES, LOG_FORMAT, SMTP_URL (see README.md).
+CONTENT_DIR, TRUSTED_PROXIES, LOG_FORMAT, SMTP_URL, METRICS_ADDR (see README.md).
 `
 
 func main() {

@@ -5,11 +5,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -150,13 +152,21 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	if err := ImportContent(ctx, svc.Courses, fsys, where, log); err != nil {
 		return &config.Error{Name: "CONTENT_DIR", Err: err}
 	}
-	app, err := NewWeb(cfg, database, store, svc, log)
+	app, metrics, err := NewWeb(cfg, database, store, svc, log)
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return &config.Error{Name: "ADDR", Err: err}
+	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, metrics, log)
+		if err != nil {
+			ln.Close()
+			return &config.Error{Name: "METRICS_ADDR", Err: err}
+		}
+		defer stopMetrics()
 	}
 	// The outbox sender stops before the database closes (deferred above, so run after this),
 	// whichever way Serve returns: it must never log into a closed database or a gone caller.
@@ -183,6 +193,30 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 		return fmt.Errorf("shutdown: requests still running after %v: %w", shutdownGrace, err)
 	}
 	return <-served
+}
+
+// serveMetrics serves /metrics alone on addr, apart from the public address, so that the
+// site's visitors can neither read the metrics nor flood their collection. The returned func
+// stops it.
+func serveMetrics(addr string, metrics http.Handler, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "err", err)
+		}
+	}()
+	log.Info("serving metrics", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
 }
 
 func storeKind(cfg *config.Config) string {

@@ -18,11 +18,13 @@ import (
 
 // serve starts Serve on a free port with a fresh SQLite database and returns its address and a
 // channel that receives Serve's result.
-func serve(t *testing.T, ctx context.Context) (string, chan error) {
+func serve(t *testing.T, ctx context.Context, env ...string) (string, chan error) {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "ch.db")}[k]
-	})
+	vars := map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "ch.db")}
+	for i := 0; i+1 < len(env); i += 2 {
+		vars[env[i]] = env[i+1]
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,5 +91,45 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 	}
 	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		t.Error("still accepting connections after shutdown")
+	}
+}
+
+// The metrics are served on METRICS_ADDR alone: there they count the site's requests, and the
+// public address does not serve them.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, done := serve(t, ctx, "METRICS_ADDR", metricsAddr)
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, _ := get("http://" + addr + "/en/"); status != http.StatusOK {
+		t.Fatalf("home page: %d", status)
+	}
+	if status, _ := get("http://" + addr + "/metrics"); status != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %d, want 404", status)
+	}
+	status, body := get("http://" + metricsAddr + "/metrics")
+	if want := `capacityhub_http_requests_total{method="GET",route="/:lang",status="200"} 1`; status != http.StatusOK || !strings.Contains(body, want) {
+		t.Errorf("METRICS_ADDR: %d, want 200 with %s", status, want)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := net.DialTimeout("tcp", metricsAddr, time.Second); err == nil {
+		t.Error("the metrics address still accepts connections after shutdown")
 	}
 }

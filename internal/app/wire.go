@@ -2,6 +2,7 @@ package app
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,8 +44,11 @@ func NewServices(cfg *config.Config, database *db.DB, store kv.Store, log *slog.
 		Courses: course.New(database, auditLog, log)}, nil
 }
 
-// NewWeb builds the web layer on the services.
-func NewWeb(cfg *config.Config, database *db.DB, store kv.Store, svc *Services, log *slog.Logger) (*fiber.App, error) {
-	return web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: svc.I18n, Logger: log,
-		Auth: svc.Auth, Audit: svc.Audit, Courses: svc.Courses})
+// NewWeb builds the web layer on the services, and the handler of its metrics, which Serve puts
+// on METRICS_ADDR.
+func NewWeb(cfg *config.Config, database *db.DB, store kv.Store, svc *Services, log *slog.Logger) (*fiber.App, http.Handler, error) {
+	m := web.NewMetrics(database, store)
+	a, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: svc.I18n, Logger: log,
+		Auth: svc.Auth, Audit: svc.Audit, Courses: svc.Courses, Metrics: m})
+	return a, m.Handler(), err
 }

@@ -19,6 +19,7 @@ import (
 // Config is every setting the server needs. It is built by Load and never changed afterwards.
 type Config struct {
 	Addr           string         // ADDR: listen address
+	MetricsAddr    string         // METRICS_ADDR: listen address of /metrics alone; empty: not served
 	BaseURL        *url.URL       // BASE_URL: public URL, without a trailing slash
 	DatabaseURL    string         // DATABASE_URL: sqlite:PATH or postgres://…
 	RedisURL       string         // REDIS_URL: empty means the in-process store
@@ -70,6 +71,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		dst       *string
 	}{
 		{"ADDR", ":8080", &c.Addr},
+		{"METRICS_ADDR", "", &c.MetricsAddr},
 		{"BASE_URL", "http://localhost:8080", &base},
 		{"DATABASE_URL", "sqlite:data/capacityhub.db", &c.DatabaseURL},
 		{"REDIS_URL", "", &c.RedisURL},
@@ -94,6 +96,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
 			return nil, &Error{"REDIS_URL", errors.New("want redis://host:port/db or rediss://…")}
 		}
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		return nil, &Error{"METRICS_ADDR", errors.New("must not be ADDR: the metrics are never served on the public address")}
 	}
 	if c.TrustedProxies, err = parseProxies(proxies); err != nil {
 		return nil, &Error{"TRUSTED_PROXIES", err}

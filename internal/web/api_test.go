@@ -102,6 +102,11 @@ func TestHealthAndReadiness(t *testing.T) {
 			t.Errorf("readyz: %d %s", resp.StatusCode, body)
 		}
 		d.Close() // the database goes away
+		// The last check stands for a second, however many ask: no flood of pings.
+		if resp, _ := webtest.Get(t, app, "/readyz"); resp.StatusCode != http.StatusOK {
+			t.Errorf("readyz within a second of a good check: %d, want the check's 200", resp.StatusCode)
+		}
+		time.Sleep(1100 * time.Millisecond)
 		resp, body := webtest.Get(t, app, "/readyz")
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"database":"unavailable"`) {
 			t.Errorf("readyz with the database down: %d %s", resp.StatusCode, body)
@@ -128,14 +133,15 @@ func TestReadinessWithRedisDown(t *testing.T) {
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
 	t.Parallel()
-	app := webtest.New(t).App
+	srv := webtest.New(t)
+	app := srv.App
 	webtest.Get(t, app, "/en/")
 	webtest.Get(t, app, "/fr/")
 	webtest.Get(t, app, "/en/random-scanner-path")
 	webtest.Get(t, app, "/")
-	resp, body := webtest.Get(t, app, "/metrics")
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d", resp.StatusCode)
+	body := metricsText(t, srv)
+	if resp, _ := webtest.Get(t, app, "/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %d, want 404 (it lives on METRICS_ADDR)", resp.StatusCode)
 	}
 	for _, want := range []string{
 		`capacityhub_http_requests_total{method="GET",route="/:lang",status="200"} 2`,
@@ -162,13 +168,14 @@ func TestMetricsNameRequestsEndedBeforeRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := webtest.New(t, webtest.WithStore(down)).App
+	srv := webtest.New(t, webtest.WithStore(down))
+	app := srv.App
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", strings.NewReader(`{}`))
 	req.Header.Set("Content-Type", "application/json")
 	if resp, _ := webtest.Do(t, app, req); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("a write with Redis down: %d, want 503", resp.StatusCode)
 	}
-	_, body := webtest.Get(t, app, "/metrics")
+	body := metricsText(t, srv)
 	if want := `capacityhub_http_requests_total{method="POST",route="(middleware)",status="503"} 1`; !strings.Contains(body, want) {
 		t.Errorf("metrics lack %s", want)
 	}
@@ -325,4 +332,15 @@ func TestProblemDetailsSpeakTheRequestsLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// metricsText is what the server's METRICS_ADDR would answer.
+func metricsText(t *testing.T, srv *webtest.Server) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	srv.Metrics.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("metrics: %d", rec.Code)
+	}
+	return rec.Body.String()
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,11 +20,37 @@ type readiness struct {
 	KV       string `json:"kv"`
 }
 
-// showReadiness answers 200 when the database and the key-value store both answer within a
-// second, and 503 otherwise, so that a load balancer stops sending traffic to a node that cannot
-// serve it.
+// readinessFresh is how long a readiness check stands: /readyz pings the database and the store
+// at most this often, however many ask.
+const readinessFresh = time.Second
+
+// readinessCache holds the last readiness check. NB: the mutex is held during a check, so that
+// requests arriving meanwhile wait for its answer instead of pinging too.
+type readinessCache struct {
+	mu      sync.Mutex
+	checked time.Time
+	state   readiness
+	status  int
+}
+
+// showReadiness answers 200 when the database and the key-value store both answered within a
+// second at the last check (at most readinessFresh ago), and 503 otherwise, so that a load
+// balancer stops sending traffic to a node that cannot serve it.
 func (w *server) showReadiness(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+	r := &w.ready
+	r.mu.Lock()
+	if time.Since(r.checked) >= readinessFresh {
+		r.state, r.status = w.checkReadiness()
+		r.checked = time.Now()
+	}
+	state, status := r.state, r.status
+	r.mu.Unlock()
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(state)
+}
+
+func (w *server) checkReadiness() (readiness, int) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	r := readiness{Database: "ok", KV: "ok"}
 	status := fiber.StatusOK
@@ -33,6 +60,5 @@ func (w *server) showReadiness(c *fiber.Ctx) error {
 	if err := w.kv.Ping(ctx); err != nil {
 		r.KV, status = "unavailable", fiber.StatusServiceUnavailable
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).JSON(r)
+	return r, status
 }

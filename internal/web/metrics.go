@@ -2,19 +2,19 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are what /metrics reports: requests and latency by route, and whether the database
-// and the key-value store answer.
-type metrics struct {
+// Metrics are what /metrics reports: requests and latency by route, and whether the database
+// and the key-value store answer. They are served apart from the site, on METRICS_ADDR
+// (Handler), never on the public address.
+type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -25,8 +25,9 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-func newMetrics(database, store pinger) *metrics {
-	m := &metrics{
+// NewMetrics registers the server's metrics, with health gauges pinging database and store.
+func NewMetrics(database, store pinger) *Metrics {
+	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "capacityhub_http_requests_total",
@@ -58,11 +59,12 @@ func newMetrics(database, store pinger) *metrics {
 	return m
 }
 
-func (m *metrics) observe(method, route string, status int, d time.Duration) {
+func (m *Metrics) observe(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-func (m *metrics) handler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }

@@ -61,7 +61,6 @@ type roleRule struct {
 var routeAccess = map[string]roleRule{
 	"GET /healthz":          {who: forAnyone},
 	"GET /readyz":           {who: forAnyone},
-	"GET /metrics":          {who: forAnyone},
 	"GET /static/*":         {who: forAnyone},
 	"GET /api/openapi.json": {who: forAnyone},
 

@@ -19,7 +19,6 @@ func (w *server) routes(app *fiber.App) {
 
 	app.Get("/healthz", w.showHealth)
 	app.Get("/readyz", w.showReadiness)
-	app.Get("/metrics", w.metrics.handler())
 	app.Get("/static/*", w.assets.serveStatic)
 	app.Get("/api/openapi.json", w.showOpenAPI)
 

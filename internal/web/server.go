@@ -35,6 +35,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Audit   *moderation.AuditLog
 	Courses *course.Service
+	Metrics *Metrics // where requests are counted; NewMetrics on DB and KV when nil
 }
 
 // Pinger is what the operational endpoints need of the database: whether it answers.
@@ -59,7 +60,8 @@ type server struct {
 	db      Pinger
 	kv      kv.Store
 	assets  *staticAssets
-	metrics *metrics
+	metrics *Metrics
+	ready   readinessCache
 }
 
 // New builds the Fiber application with its middleware and routes.
@@ -69,7 +71,10 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := site.New(site.Deps{Config: d.Config, I18n: d.I18n, Logger: d.Logger, Auth: d.Auth, KV: d.KV, Assets: assets.urls})
-	w := &server{site: s, db: d.DB, kv: d.KV, assets: assets, metrics: newMetrics(d.DB, d.KV),
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics(d.DB, d.KV)
+	}
+	w := &server{site: s, db: d.DB, kv: d.KV, assets: assets, metrics: d.Metrics,
 		account: accountweb.New(s, d.Auth, d.Courses, d.Audit),
 		course:  courseweb.New(s, d.Courses)}
 	app := fiber.New(fiber.Config{

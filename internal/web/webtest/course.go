@@ -48,7 +48,7 @@ func (s *Server) CountCourseReads(t testing.TB) (*fiber.App, *QueryCounter) {
 	counter := &QueryCounter{q: s.DB.R}
 	svc := *s.Services
 	svc.Courses = s.Courses.WithReader(counter)
-	a, err := app.NewWeb(s.Config, s.DB, s.KV, &svc, slog.New(slog.DiscardHandler))
+	a, _, err := app.NewWeb(s.Config, s.DB, s.KV, &svc, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,11 +39,13 @@ const (
 // scene behind the HTTP surface (create users, import courses, read the outbox).
 type Server struct {
 	*app.Services
-	App    *fiber.App
-	DB     *db.DB
-	KV     kv.Store
-	Config *config.Config
-	logs   *lockedBuilder
+	App *fiber.App
+	// Metrics serves what the server's METRICS_ADDR would.
+	Metrics http.Handler
+	DB      *db.DB
+	KV      kv.Store
+	Config  *config.Config
+	logs    *lockedBuilder
 }
 
 // Option changes how New builds a server.
@@ -103,12 +105,12 @@ func New(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.NewWeb(cfg, d, store, svc, log)
+	a, metrics, err := app.NewWeb(cfg, d, store, svc, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = a.Shutdown() })
-	return &Server{Services: svc, App: a, DB: d, KV: store, Config: cfg, logs: logs}
+	return &Server{Services: svc, App: a, Metrics: metrics, DB: d, KV: store, Config: cfg, logs: logs}
 }
 
 // Logs is everything the server has logged so far.
