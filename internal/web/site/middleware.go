@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"net/netip"
@@ -148,8 +149,8 @@ func (s *Site) NoStoreWhenSignedIn(c *fiber.Ctx) error {
 	if err != nil || User(c) == nil {
 		return err
 	}
-	cc := string(c.Response().Header.Peek(fiber.HeaderCacheControl))
-	if !strings.Contains(cc, "no-store") && !strings.HasPrefix(cc, "public") {
+	cc := c.Response().Header.Peek(fiber.HeaderCacheControl)
+	if !bytes.Contains(cc, []byte("no-store")) && !bytes.HasPrefix(cc, []byte("public")) {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	}
 	return nil

@@ -23,6 +23,9 @@ func CheckParams(c *fiber.Ctx) error {
 		}
 		// NB: Fiber leaves "%FF" in a parameter as it is, unless Config.UnescapePath is set; a
 		// handler that decodes it must not meet what the decoding makes either.
+		if strings.IndexByte(v, '%') < 0 {
+			continue // NB: every page passes here (:lang): nothing to decode, nothing to allocate
+		}
 		if d, err := url.PathUnescape(v); err == nil && !validate.Clean([]byte(d)) {
 			return fiber.ErrNotFound
 		}
