@@ -10,6 +10,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +20,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite"               // registers the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Dialect names the database engine behind a DB.
@@ -84,10 +86,21 @@ func openSQLite(path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	// Create the file and switch it to WAL before the read-only pool opens it.
-	if _, err := w.Exec("SELECT 1"); err != nil {
-		w.Close()
-		return nil, err
+	// Create the file and switch it to WAL before the read-only pool opens it. NB: the switch to
+	// WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without its busy
+	// handler, to a connection that meets another process's switch half-way (several processes
+	// opening one new file at once); such a connection is closed, so try again for as long as the
+	// busy timeout would have waited.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		_, err := w.Exec("SELECT 1")
+		if err == nil {
+			break
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			w.Close()
+			return nil, err
+		}
+		time.Sleep(time.Duration(5+mrand.IntN(20)) * time.Millisecond)
 	}
 	r, err := sql.Open("sqlite", "file:"+path+"?mode=ro&"+pragmas)
 	if err != nil {
@@ -98,6 +111,12 @@ func openSQLite(path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	return &DB{W: w, R: r, Dialect: SQLite}, nil
+}
+
+// isBusy tells whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 func openPostgres(rawURL string) (*DB, error) {
