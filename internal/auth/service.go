@@ -66,16 +66,17 @@ type Event = moderation.AuditEvent
 
 // Service is the accounts service.
 type Service struct {
-	store    *store
-	kv       Store
-	hasher   *hasher
-	auditor  Auditor
-	mailer   Mailer
-	log      *slog.Logger
-	issuer   string
-	audience string
-	jwtKey   []byte
-	now      func() time.Time
+	store     *store
+	kv        Store
+	hasher    *hasher
+	auditor   Auditor
+	mailer    Mailer
+	log       *slog.Logger
+	issuer    string
+	audience  string
+	jwtKey    []byte
+	deviceKey []byte
+	now       func() time.Time
 }
 
 // Config is what New needs.
@@ -94,7 +95,8 @@ func New(c Config) *Service {
 	return &Service{
 		store: &store{db: c.DB}, kv: c.KV, hasher: newHasher(), auditor: c.Auditor, mailer: c.Mailer,
 		log: c.Logger, issuer: c.BaseURL, audience: c.BaseURL + "/api",
-		jwtKey: config.DeriveKey(c.Secret, "jwt-hs256"), now: time.Now,
+		jwtKey: config.DeriveKey(c.Secret, "jwt-hs256"), deviceKey: config.DeriveKey(c.Secret, "device-cookie"),
+		now: time.Now,
 	}
 }
 

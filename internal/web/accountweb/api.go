@@ -40,6 +40,7 @@ func (h *Handler) CreateToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.rememberDevice(c, u.Email)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(toTokenJSON(pair))
 }

@@ -124,6 +124,7 @@ func (h *Handler) SignIn(c *fiber.Ctx) error {
 	if err := h.site.StartSession(c, u); err != nil {
 		return err
 	}
+	h.rememberDevice(c, u.Email)
 	return site.Redirect(c, site.LocalPath(in.Next, loc.Tag, site.Path(loc.Tag, "me")))
 }
 
