@@ -74,6 +74,9 @@ var (
 	ErrInvalidToken     = fault.New(fault.Unauthenticated, "auth.error.invalid_token", "auth: invalid or expired token")
 	ErrTokenReused      = fault.New(fault.Unauthenticated, "auth.error.token_reused", "auth: refresh token reused; its family is revoked")
 	ErrResetTokenNotUse = fault.New(fault.Invalid, "auth.error.reset_link", "auth: reset link invalid, used or expired")
+	// ErrBusy is a password that could not be checked or hashed now because as many as the server
+	// takes are already waiting: try again in a moment (503).
+	ErrBusy = fault.New(fault.Unavailable, "auth.error.busy", "auth: password hashing at capacity")
 
 	// ErrSessionExpired is what SessionUser answers for a session that no longer works; the caller
 	// forgets the cookie and carries on as for a visitor, so no client is ever told of it.

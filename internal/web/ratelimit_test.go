@@ -106,7 +106,9 @@ func TestSignInLimitPerAccount(t *testing.T) {
 				}
 				wg.Wait()
 
-				var ok, limited int
+				// NB: an attempt the limits let through may still be told 503 by the bounded
+				// password-hashing queue (auth.ErrBusy), which 50 at once can fill.
+				var ok, busy, limited int
 				for i, a := range answers {
 					if err := wantRateHeaders(t, a.header); err != nil {
 						t.Errorf("answer %d (%d): %v", i, a.status, err)
@@ -124,13 +126,18 @@ func TestSignInLimitPerAccount(t *testing.T) {
 							json.Unmarshal([]byte(a.body), &p) != nil || p.Status != http.StatusTooManyRequests {
 							t.Errorf("answer %d: 429 without a problem+json body: %s %s", i, a.header.Get("Content-Type"), a.body)
 						}
+					case http.StatusServiceUnavailable:
+						busy++
+						if _, err := wantRetryAfter(a.header); err != nil {
+							t.Errorf("answer %d: %v", i, err)
+						}
 					default:
-						t.Errorf("answer %d: status %d, want 200 or 429: %s", i, a.status, a.body)
+						t.Errorf("answer %d: status %d, want 200, 429 or 503: %s", i, a.status, a.body)
 					}
 				}
-				if ok != tc.want || ok+limited != attempts {
-					t.Errorf("%d signed in and %d were refused with 429; want exactly %d signed in, the rest refused",
-						ok, limited, tc.want)
+				if ok == 0 || ok+busy != tc.want || ok+busy+limited != attempts {
+					t.Errorf("%d signed in, %d were told the server was busy and %d were refused with 429; want exactly %d let through, the rest refused",
+						ok, busy, limited, tc.want)
 				}
 				// Administrators learn of the flood from one audit entry, not from one per attempt.
 				admin := ts.CreateUser(t, fmt.Sprintf("admin.%d@example.org", n), "Audit Reader", auth.RoleAdmin)

@@ -59,6 +59,7 @@ func (h *Handler) LimitResetRequests(c *fiber.Ctx) error {
 func (h *Handler) limitSignIn(c *fiber.Ctx, email string) error {
 	email, _ = auth.BoundEmail(email)
 	if device, ok := h.knownDevice(c, email); ok {
+		c.SetUserContext(auth.WithPriority(c.UserContext())) // and her password check goes first
 		return h.enforceSignIn(c, email, "signin-device:"+device, PasswordGuessLimit)
 	}
 	source := site.LimitKey(c)
