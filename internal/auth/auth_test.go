@@ -373,7 +373,7 @@ func TestLogoutOutlivesEveryTokenOfTheSignIn(t *testing.T) {
 	if err := e.s.Logout(ctx, claims, ""); err != nil {
 		t.Fatal(err)
 	}
-	if ttl := rec.ttl["revoked:family:"+claims.Family]; ttl < AccessTokenTTL {
+	if ttl := rec.ttl[familyKey(claims.Family)]; ttl < AccessTokenTTL {
 		t.Errorf("the sign-in's revocation lasts %v, shorter than a fresh access token's %v", ttl, AccessTokenTTL)
 	}
 }

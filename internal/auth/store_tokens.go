@@ -123,3 +123,16 @@ func revokeUserTokens(ctx context.Context, tx *sql.Tx, userID string) error {
 		db.FormatTime(time.Now()), userID)
 	return err
 }
+
+// familyRevoked tells whether any refresh token of a family is revoked, which is how sign-out and
+// a reused refresh token end a sign-in. A family with no token left at all counts as revoked.
+func (s *store) familyRevoked(ctx context.Context, family string) (bool, error) {
+	var live, revoked int
+	err := s.db.R.QueryRowContext(ctx, `SELECT
+		COUNT(CASE WHEN revoked_at IS NULL THEN 1 END), COUNT(CASE WHEN revoked_at IS NOT NULL THEN 1 END)
+		FROM refresh_tokens WHERE family_id = $1`, family).Scan(&live, &revoked)
+	if err != nil {
+		return false, err
+	}
+	return revoked > 0 || live == 0, nil
+}

@@ -42,18 +42,52 @@ type AccessClaims struct {
 	jwt.RegisteredClaims
 }
 
-// revokedKey is the kv key that, while present, revokes the access tokens it names: those of a
-// family, or one token by its jti (tokens issued before access tokens carried their family).
-func (c *AccessClaims) revokedKey() string {
-	if c.Family != "" {
-		return "revoked:family:" + c.Family
-	}
-	return "revoked:" + c.ID
+// Revocation. The database is the record: ending a sign-in (sign-out, a reused refresh token)
+// revokes its refresh-token family there, and an access token of a family with a revoked token
+// is refused. The kv store caches the answer per family (familyKey), so that a request costs one
+// kv read, not a query: "revoked" for as long as an access token can live, "live" for a minute.
+// So a restart of this process (in-process store) or of Redis (empty) loses nothing: the next
+// request asks the database again.
+const (
+	familyRevoked   = "revoked"
+	familyLive      = "live"
+	familyLiveCache = time.Minute
+	familyDeadCache = AccessTokenTTL + 2*time.Minute
+)
+
+func familyKey(family string) string { return "family:" + family }
+
+// revokeFamilyAccess tells every node at once that a family's access tokens are revoked; call it
+// once the revocation is committed to the database. NB: Set, not SetNX, so that it overwrites a
+// "live" entry; a node that read the database just before the commit writes "live" with SetNX,
+// which then fails.
+func (s *Service) revokeFamilyAccess(ctx context.Context, family string) error {
+	return s.kv.Set(ctx, familyKey(family), []byte(familyRevoked), familyDeadCache)
 }
 
-// revokeFamilyAccess revokes the access tokens of a family for as long as any of them can live.
-func (s *Service) revokeFamilyAccess(ctx context.Context, family string) error {
-	return s.kv.Set(ctx, "revoked:family:"+family, []byte("1"), AccessTokenTTL+2*time.Minute)
+// familyRevoked tells whether a family's access tokens are revoked: from the kv cache, else from
+// the database, whose answer it caches.
+func (s *Service) familyRevoked(ctx context.Context, family string) (bool, error) {
+	v, err := s.kv.Get(ctx, familyKey(family))
+	if err == nil {
+		return string(v) != familyLive, nil
+	}
+	if !isNotFound(err) {
+		return false, err // NB: fail closed: the caller refuses the token
+	}
+	revoked, err := s.store.familyRevoked(ctx, family)
+	if err != nil {
+		return false, err
+	}
+	if revoked {
+		err = s.revokeFamilyAccess(ctx, family)
+	} else {
+		_, err = s.kv.SetNX(ctx, familyKey(family), []byte(familyLive), familyLiveCache)
+	}
+	if err != nil {
+		s.log.Warn("token revocation not cached", "err", err)
+	}
+	return revoked, nil
 }
 
 // randomToken returns n random bytes, base64url-encoded.
@@ -106,11 +140,15 @@ func (s *Service) ParseAccessToken(ctx context.Context, raw string) (*AccessClai
 	if err != nil || !tok.Valid || claims.Subject == "" || claims.ID == "" {
 		return nil, ErrInvalidToken
 	}
-	// NB: a store failure here must not let a revoked token through: fail closed.
-	if _, err := s.kv.Get(ctx, claims.revokedKey()); err == nil {
+	// NB: a token without a family is from before tokens carried one; none is still valid.
+	if claims.Family == "" {
 		return nil, ErrInvalidToken
-	} else if !isNotFound(err) {
+	}
+	// NB: a store failure here must not let a revoked token through: fail closed.
+	if revoked, err := s.familyRevoked(ctx, claims.Family); err != nil {
 		return nil, err
+	} else if revoked {
+		return nil, ErrInvalidToken
 	}
 	return &claims, nil
 }
@@ -227,20 +265,10 @@ func (s *Service) Logout(ctx context.Context, claims *AccessClaims, refresh stri
 	var families []string
 	owner := ""
 	if claims != nil {
-		owner = claims.Subject
-		var err error
-		if claims.Family != "" {
-			families = append(families, claims.Family)
-			err = s.revokeFamilyAccess(ctx, claims.Family)
-		} else {
-			err = s.kv.Set(ctx, claims.revokedKey(), []byte("1"), time.Until(claims.ExpiresAt.Time)+2*time.Minute)
-		}
-		if err != nil {
-			return err
-		}
+		owner, families = claims.Subject, append(families, claims.Family)
 	}
 	now := s.now()
-	return s.store.inTx(ctx, func(t storeTx) error {
+	err := s.store.inTx(ctx, func(t storeTx) error {
 		if refresh != "" {
 			// Only the caller's own tokens (owner): a stranger's refresh token is not theirs to
 			// revoke. An unknown one revokes nothing.
@@ -265,4 +293,13 @@ func (s *Service) Logout(ctx context.Context, claims *AccessClaims, refresh stri
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, f := range families {
+		if err := s.revokeFamilyAccess(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
 }

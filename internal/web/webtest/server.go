@@ -54,6 +54,7 @@ type Option func(*options)
 type options struct {
 	engine db.Dialect
 	store  kv.Store
+	db     *db.DB
 	config func(*config.Config)
 }
 
@@ -61,6 +62,10 @@ type options struct {
 // PostgreSQL with Redis when REDIS_URL is set (the scaled-out pairing), with the in-process
 // store otherwise.
 func On(engine db.Dialect) Option { return func(o *options) { o.engine = engine } }
+
+// WithDB builds the server on this database instead of a fresh one: with another server's, it
+// is that server after a restart.
+func WithDB(d *db.DB) Option { return func(o *options) { o.db = d } }
 
 // WithStore builds the server on this key-value store instead.
 func WithStore(s kv.Store) Option { return func(o *options) { o.store = s } }
@@ -92,7 +97,10 @@ func New(t testing.TB, opts ...Option) *Server {
 			store = m
 		}
 	}
-	d := testenv.Open(t, o.engine)
+	d := o.db
+	if d == nil {
+		d = testenv.Open(t, o.engine)
+	}
 	base, _ := url.Parse("http://localhost:8080")
 	cfg := &config.Config{Addr: ":0", BaseURL: base, DatabaseURL: "sqlite:test", LogFormat: "text",
 		SecretKey: []byte(strings.Repeat("s", 32)), ContentDir: "content"}
