@@ -220,7 +220,7 @@ func contentCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, v
 		return fail(stderr, err)
 	}
 	defer d.Close()
-	rep, err := course.New(d, moderation.NewAuditLog(d), log).Import(ctx, sources)
+	rep, err := course.New(d, moderation.NewAuditLog(d), log, nil).Import(ctx, sources)
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -40,7 +40,7 @@ func TestImportContentWarnsOfPrerequisitesNotImported(t *testing.T) {
 			d := testenv.Open(t, db.SQLite)
 			var logs bytes.Buffer
 			log := slog.New(slog.NewTextHandler(&logs, nil))
-			if err := ImportContent(context.Background(), course.New(d, moderation.NewAuditLog(d), log), f, "test", log); err != nil {
+			if err := ImportContent(context.Background(), course.New(d, moderation.NewAuditLog(d), log, nil), f, "test", log); err != nil {
 				t.Fatal(err)
 			}
 			warned := false

@@ -41,7 +41,7 @@ func NewServices(cfg *config.Config, database *db.DB, store kv.Store, log *slog.
 	auditLog := moderation.NewAuditLog(database)
 	return &Services{I18n: bundle, Outbox: outbox, Audit: auditLog,
 		Auth:    NewAccounts(cfg, database, store, auditLog, outbox, log),
-		Courses: course.New(database, auditLog, log)}, nil
+		Courses: course.New(database, auditLog, log, cfg.SecretKey)}, nil
 }
 
 // NewWeb builds the web layer on the services, and the handler of its metrics, which Serve puts

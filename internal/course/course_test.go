@@ -84,7 +84,7 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	e := &env{s: New(d, moderation.NewAuditLog(d), slog.New(slog.NewTextHandler(io.Discard, nil))), db: d}
+	e := &env{s: New(d, moderation.NewAuditLog(d), slog.New(slog.NewTextHandler(io.Discard, nil)), []byte("test secret")), db: d}
 	for _, u := range []struct {
 		id   string
 		role auth.Role

@@ -17,6 +17,7 @@ import (
 type Quiz struct {
 	QuizRef
 	Questions []Question
+	Standing  *Standing // the reader's attempts so far; nil for a visitor
 }
 
 // Question is one question without its answer.
@@ -60,7 +61,8 @@ func (s *Service) loadQuiz(ctx context.Context, u *auth.User, course, quiz strin
 	return &q, json.Unmarshal([]byte(tj), &q.texts)
 }
 
-// Quiz returns the quiz in lang (or English) without its answers.
+// Quiz returns the quiz in lang (or English) without its answers, with u's standing (u may be
+// nil: a visitor). Its choices are in the order of u's next attempt (orderChoices).
 func (s *Service) Quiz(ctx context.Context, u *auth.User, course, quiz, lang string) (*Quiz, error) {
 	sq, err := s.loadQuiz(ctx, u, course, quiz)
 	if err != nil {
@@ -77,6 +79,14 @@ func (s *Service) Quiz(ctx context.Context, u *auth.User, course, quiz, lang str
 		}
 		out.Questions = append(out.Questions, q)
 	}
+	if u == nil {
+		s.orderChoices(out, course, "", 0)
+		return out, nil
+	}
+	if out.Standing, err = s.standing(ctx, s.r, u.ID, course, quiz, s.now()); err != nil {
+		return nil, err
+	}
+	s.orderChoices(out, course, u.ID, out.Standing.Attempts)
 	return out, nil
 }
 
@@ -87,7 +97,11 @@ type Attempt struct {
 	Passed    bool
 	PassMark  int
 	Questions []QuestionResult
-	Progress  *Progress // after the attempt: the course may now be complete
+	// Revealed says whether Questions hold the right choices and every explanation: only once
+	// the learner has passed the quiz (see conceal).
+	Revealed bool
+	Standing *Standing // after the attempt (SubmitAttempt only)
+	Progress *Progress // after the attempt: the course may now be complete
 }
 
 // QuestionResult says whether one question was answered right, with its explanation.
@@ -95,14 +109,34 @@ type QuestionResult struct {
 	ID          string
 	Correct     bool
 	Chosen      []string // sorted, without repeats
-	Right       []string // the right choices, shown after the attempt
-	Explanation string
+	Right       []string // the right choices; nil until the learner has passed the quiz
+	Explanation string   // "" for a question answered wrong, until the learner has passed the quiz
+}
+
+// conceal keeps from a learner who has not yet passed the quiz what would give its answers
+// away: which choices are right, and the explanations of the questions they answered wrong
+// (explanations tend to name the answer). Whether each question was right stays.
+func (a *Attempt) conceal(passed bool) {
+	a.Revealed = passed
+	if passed {
+		return
+	}
+	for i := range a.Questions {
+		q := &a.Questions[i]
+		q.Right = nil
+		if !q.Correct {
+			q.Explanation = ""
+		}
+	}
 }
 
 // SubmitAttempt scores answers (question id -> chosen choice ids) on the server, keeps the
 // attempt, and completes the course when this pass was the last thing missing. A question left
 // out counts as wrong; an id that is not in the quiz, or several choices for a single-answer
-// question, is a validation error (validate.Errors) and nothing is kept.
+// question, is a validation error (validate.Errors) and nothing is kept. Until u has passed the
+// quiz, MaxFailures failed attempts begin a pause of Cooldown, during which an attempt is a
+// *CooldownError and nothing is kept; the limit is checked and counted in the transaction that
+// keeps the attempt, so that concurrent submissions cannot exceed it.
 func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz, lang string, answers map[string][]string) (*Attempt, error) {
 	sq, err := s.loadQuiz(ctx, u, course, quiz)
 	if err != nil {
@@ -116,19 +150,42 @@ func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz,
 	if _, err := s.Enroll(ctx, u, course); err != nil {
 		return nil, err
 	}
+	if a.Standing, err = s.keepAttempt(ctx, u, course, quiz, a, answers); err != nil {
+		return nil, err
+	}
+	a.conceal(a.Standing.Passed)
+	if a.Progress, err = s.settle(ctx, u, course); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// keepAttempt stores a scored attempt when u's standing allows it, and returns the standing
+// after it.
+func (s *Service) keepAttempt(ctx context.Context, u *auth.User, course, quiz string, a *Attempt, answers map[string][]string) (*Standing, error) {
 	aj, _ := json.Marshal(answers)
 	passed := 0
 	if a.Passed {
 		passed = 1
 	}
-	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO quiz_attempts (id, user_id, course_slug, quiz_slug, score, passed, answers, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.ID, u.ID, course, quiz, a.Score, passed, string(aj), db.FormatTime(s.now())); err != nil {
-		return nil, err
-	}
-	if a.Progress, err = s.settle(ctx, u, course); err != nil {
-		return nil, err
-	}
-	return a, nil
+	now := s.now()
+	var st *Standing
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if st, err = s.lockStanding(ctx, tx, u.ID, course, quiz, now); err != nil {
+			return err
+		}
+		if st.CoolingDown() {
+			return &CooldownError{Until: st.NextAttemptAt}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (id, user_id, course_slug, quiz_slug, score, passed, answers, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.ID, u.ID, course, quiz, a.Score, passed, string(aj), db.FormatTime(now)); err != nil {
+			return err
+		}
+		st.record(a.Passed, now)
+		return saveStanding(ctx, tx, st, u.ID, course, quiz)
+	})
+	return st, err
 }
 
 // check tells what is wrong with answers: question or choice ids the quiz does not have, and
@@ -186,7 +243,8 @@ func (sq *storedQuiz) score(answers map[string][]string, lang string) *Attempt {
 }
 
 // AttemptResult shows one of u's kept attempts again, marked against the quiz as it is now,
-// with u's progress in the course. Another learner's attempt is ErrNotFound. Score is the one
+// with u's progress in the course; the right choices and every explanation only once u has
+// passed the quiz (by any attempt). Another learner's attempt is ErrNotFound. Score is the one
 // kept when it was submitted; Passed compares it with the pass mark as it is now. NB: Progress
 // reads the pass kept at submission instead: the two disagree only when a re-import changed
 // the pass mark since.
@@ -215,5 +273,6 @@ func (s *Service) AttemptResult(ctx context.Context, u *auth.User, course, quiz,
 	if a.Progress, err = s.Progress(ctx, u, course); err != nil {
 		return nil, err
 	}
+	a.conceal(a.Progress.QuizzesPassed[quiz])
 	return a, nil
 }

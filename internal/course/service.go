@@ -56,17 +56,20 @@ type Auditor interface {
 
 // Service is the courses service.
 type Service struct {
-	db      *db.DB
-	r       Querier // reads; db.R unless a test counts queries (WithReader)
-	md      *markdown.Renderer
-	auditor Auditor
-	log     *slog.Logger
-	now     func() time.Time
+	db       *db.DB
+	r        Querier // reads; db.R unless a test counts queries (WithReader)
+	md       *markdown.Renderer
+	auditor  Auditor
+	log      *slog.Logger
+	now      func() time.Time
+	orderKey []byte // orders quiz choices per attempt (choice_order.go)
 }
 
-// New returns the courses service.
-func New(d *db.DB, a Auditor, log *slog.Logger) *Service {
-	return &Service{db: d, r: d.R, md: markdown.New(), auditor: a, log: log, now: time.Now}
+// New returns the courses service. secret is the server's SECRET_KEY, from which the service
+// derives the key that orders quiz choices; a command that shows no quiz (content import) may
+// pass nil.
+func New(d *db.DB, a Auditor, log *slog.Logger, secret []byte) *Service {
+	return &Service{db: d, r: d.R, md: markdown.New(), auditor: a, log: log, now: time.Now, orderKey: deriveOrderKey(secret)}
 }
 
 // audit records e; a failure is logged, not returned: the change it records is already made.

@@ -1,6 +1,7 @@
 package courseweb
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -126,7 +127,8 @@ func (h *Handler) ShowQuiz(c *fiber.Ctx) error {
 }
 
 // SubmitQuizAttempt scores an attempt on the server and keeps it: 201 with the score, each
-// question's result and explanation, and the progress after it (a last pass completes the course).
+// question's result (AttemptJSON), the attempts left and the progress after it (a last pass
+// completes the course). During a pause it is a 429 with Retry-After and next_attempt_at.
 func (h *Handler) SubmitQuizAttempt(c *fiber.Ctx) error {
 	var in AttemptRequest
 	if err := site.DecodeJSON(c, &in); err != nil {
@@ -136,6 +138,10 @@ func (h *Handler) SubmitQuizAttempt(c *fiber.Ctx) error {
 		return site.ErrRequired("answers")
 	}
 	a, err := h.courses.SubmitAttempt(c.UserContext(), site.User(c), c.Params("slug"), c.Params("quiz"), site.Lang(c).Tag, in.Answers)
+	if cd := (*course.CooldownError)(nil); errors.As(err, &cd) {
+		setRetryAfter(c, cd.Until)
+		return site.WithProblemMembers(err, map[string]any{"next_attempt_at": site.APITime(cd.Until)})
+	}
 	if err != nil {
 		return err
 	}

@@ -131,12 +131,41 @@ func toProgressJSON(p *course.Progress) ProgressJSON {
 }
 
 // QuizJSON is a quiz before an attempt: questions and choices, never which choices are right.
+// The choices come in the order of the reader's next attempt. For a signed-in reader it adds
+// their standing (StandingJSON).
 type QuizJSON struct {
 	Slug      string         `json:"slug"`
 	Title     string         `json:"title"`
 	Language  string         `json:"language"`
 	PassMark  int            `json:"pass_mark"`
 	Questions []QuestionJSON `json:"questions"`
+	StandingJSON
+}
+
+// StandingJSON is where a learner stands with a quiz's attempts; every member is absent for a
+// visitor. AttemptsLeft is absent once the quiz is passed (no limit then); NextAttemptAt is
+// there during a pause only.
+type StandingJSON struct {
+	Passed        *bool   `json:"passed,omitempty"`
+	AttemptsLeft  *int    `json:"attempts_left,omitempty"`
+	NextAttemptAt *string `json:"next_attempt_at,omitempty"` // RFC 3339, UTC
+}
+
+func toStandingJSON(st *course.Standing) StandingJSON {
+	if st == nil {
+		return StandingJSON{}
+	}
+	out := StandingJSON{Passed: &st.Passed}
+	if st.Passed {
+		return out
+	}
+	left := st.AttemptsLeft()
+	out.AttemptsLeft = &left
+	if st.CoolingDown() {
+		at := site.APITime(st.NextAttemptAt)
+		out.NextAttemptAt = &at
+	}
+	return out
 }
 
 // QuestionJSON is one question; Multiple says whether it takes several answers or one.
@@ -154,7 +183,8 @@ type ChoiceJSON struct {
 }
 
 func toQuizJSON(q *course.Quiz) QuizJSON {
-	out := QuizJSON{Slug: q.Slug, Title: q.Title, Language: q.Language, PassMark: q.PassMark, Questions: make([]QuestionJSON, 0, len(q.Questions))}
+	out := QuizJSON{Slug: q.Slug, Title: q.Title, Language: q.Language, PassMark: q.PassMark, Questions: make([]QuestionJSON, 0, len(q.Questions)),
+		StandingJSON: toStandingJSON(q.Standing)}
 	for _, qq := range q.Questions {
 		qj := QuestionJSON{ID: qq.ID, Text: qq.Text, Multiple: qq.Multiple, Choices: make([]ChoiceJSON, 0, len(qq.Choices))}
 		for _, ch := range qq.Choices {
@@ -170,29 +200,36 @@ type AttemptRequest struct {
 	Answers map[string][]string `json:"answers"`
 }
 
-// AttemptJSON is a scored attempt; the right choices and explanations are shown only now.
+// AttemptJSON is a scored attempt. Until the learner has passed the quiz (Revealed false), each
+// question says only whether it was right, with the explanation of those answered right; once
+// passed, the right choices and every explanation too. AttemptsLeft and NextAttemptAt are the
+// learner's standing after the attempt (StandingJSON, without its passed).
 type AttemptJSON struct {
-	ID        string               `json:"id"`
-	Score     int                  `json:"score"`
-	Passed    bool                 `json:"passed"`
-	PassMark  int                  `json:"pass_mark"`
-	Questions []QuestionResultJSON `json:"questions"`
-	Progress  ProgressJSON         `json:"progress"`
+	ID            string               `json:"id"`
+	Score         int                  `json:"score"`
+	Passed        bool                 `json:"passed"`
+	PassMark      int                  `json:"pass_mark"`
+	Revealed      bool                 `json:"revealed"`
+	Questions     []QuestionResultJSON `json:"questions"`
+	Progress      ProgressJSON         `json:"progress"`
+	AttemptsLeft  *int                 `json:"attempts_left,omitempty"`
+	NextAttemptAt *string              `json:"next_attempt_at,omitempty"`
 }
 
-// QuestionResultJSON is one question of a scored attempt: what was chosen, what was right, and
-// why.
+// QuestionResultJSON is one question of a scored attempt: what was chosen, whether it was right
+// and, as AttemptJSON says, what was right and why.
 type QuestionResultJSON struct {
 	ID             string   `json:"id"`
 	Correct        bool     `json:"correct"`
 	Chosen         []string `json:"chosen"`
-	CorrectChoices []string `json:"correct_choices"`
-	Explanation    string   `json:"explanation"`
+	CorrectChoices []string `json:"correct_choices,omitempty"`
+	Explanation    string   `json:"explanation,omitempty"`
 }
 
 func toAttemptJSON(a *course.Attempt) AttemptJSON {
-	out := AttemptJSON{ID: a.ID, Score: a.Score, Passed: a.Passed, PassMark: a.PassMark, Progress: toProgressJSON(a.Progress),
-		Questions: make([]QuestionResultJSON, 0, len(a.Questions))}
+	st := toStandingJSON(a.Standing)
+	out := AttemptJSON{ID: a.ID, Score: a.Score, Passed: a.Passed, PassMark: a.PassMark, Revealed: a.Revealed, Progress: toProgressJSON(a.Progress),
+		AttemptsLeft: st.AttemptsLeft, NextAttemptAt: st.NextAttemptAt, Questions: make([]QuestionResultJSON, 0, len(a.Questions))}
 	for _, q := range a.Questions {
 		chosen := q.Chosen
 		if chosen == nil {

@@ -307,17 +307,23 @@ func TestQuizAttemptsFailAndPass(t *testing.T) {
 		results = append(results, resp.Header.Get("Location"))
 		return s.browser.Get(resp.Header.Get("Location"))
 	}
-	// Half right is 50 %, under the pass mark of 70 %.
+	// Half right is 50 %, under the pass mark of 70 %. Not passed yet: right or wrong per
+	// question, the explanation of the one answered right, never the right answers.
+	rightAnswer := webtest.PageText(t, "en", "quiz.result.right_answer") + ` <span>Predict faults · Detect anomalies</span>`
 	resp, body := attempt(url.Values{"answers.q1": {"b"}, "answers.q2": {"a"}})
 	webtest.WantPage(t, "failing attempt", resp, body, 200, []string{
 		webtest.PageText(t, "en", "quiz.result.failed"), webtest.PageText(t, "en", "quiz.result.score", map[string]any{"Score": "50%", "PassMark": "70%"}),
-		`<li class="result right">`, `<li class="result wrong">`, "EXPLAIN-Q1", "EXPLAIN-Q2",
-		webtest.PageText(t, "en", "quiz.result.right_answer") + ` <span>Predict faults · Detect anomalies</span>`,
-	}, webtest.PageText(t, "en", "quiz.result.passed_text"), "/certificates/")
+		`<li class="result right">`, `<li class="result wrong">`, "EXPLAIN-Q1", webtest.PageText(t, "en", "quiz.result.hidden"),
+		webtest.PageText(t, "en", "quiz.attempts_left", map[string]any{"Count": 2, "Max": 3}),
+	}, webtest.PageText(t, "en", "quiz.result.passed_text"), "/certificates/", "EXPLAIN-Q2", webtest.PageText(t, "en", "quiz.result.right_answer"))
 	resp, body = attempt(url.Values{"answers.q1": {"b"}, "answers.q2": {"c", "a"}})
 	webtest.WantPage(t, "passing attempt", resp, body, 200, []string{
 		webtest.PageText(t, "en", "quiz.result.passed_text"), webtest.PageText(t, "en", "quiz.result.score", map[string]any{"Score": "100%", "PassMark": "70%"}),
-	}, `<li class="result wrong">`, "/certificates/")
+		"EXPLAIN-Q1", "EXPLAIN-Q2", webtest.PageText(t, "en", "quiz.practice"),
+	}, `<li class="result wrong">`, "/certificates/", webtest.PageText(t, "en", "quiz.result.hidden"))
+	// Passed: the first attempt now shows the right answers and every explanation.
+	resp, body = s.browser.Get(results[0])
+	webtest.WantPage(t, "failed attempt once passed", resp, body, 200, []string{rightAnswer, "EXPLAIN-Q2"}, webtest.PageText(t, "en", "quiz.result.hidden"))
 	// The quiz page now shows the best score; the course page says it is passed.
 	_, body = s.browser.Get(quiz)
 	if !strings.Contains(body, webtest.PageText(t, "en", "quiz.best", map[string]any{"Score": "100%"})) {

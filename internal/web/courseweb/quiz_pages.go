@@ -1,7 +1,11 @@
 package courseweb
 
 import (
+	"errors"
+	"math"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,8 +24,9 @@ type QuizPage struct {
 	Course    *course.Detail
 	Quiz      *course.Quiz
 	Action    string
-	Error     string           // the form's problem after a refused submission, translated
-	Progress  *course.Progress // nil when signed out
+	Error     string              // the form's problem after a refused submission, translated
+	Chosen    map[string][]string // after a refused submission: the answers sent, still selected
+	Progress  *course.Progress    // nil when signed out
 	SignInURL string
 }
 
@@ -82,11 +87,18 @@ func (h *Handler) SubmitQuiz(c *fiber.Ctx) error {
 		}
 	})
 	a, err := h.courses.SubmitAttempt(c.UserContext(), u, view.Course.Slug, view.Quiz.Slug, loc.Tag, answers)
+	if cd := (*course.CooldownError)(nil); errors.As(err, &cd) {
+		// The learner keeps their answers and learns when they may send them.
+		setRetryAfter(c, cd.Until)
+		view.Quiz.Standing.NextAttemptAt = cd.Until
+		view.Error, view.Chosen = loc.T("quiz.cooldown_refused"), answers
+		return site.RenderStatus(c, fiber.StatusTooManyRequests, QuizView(view))
+	}
 	if errs, err := site.FormErrors(err); err != nil {
 		return err
 	} else if errs != nil {
 		// An answer naming a question or choice the quiz does not have: a stale or forged form.
-		view.Error = loc.T("quiz.error")
+		view.Error, view.Chosen = loc.T("quiz.error"), answers
 		return site.RenderStatus(c, fiber.StatusUnprocessableEntity, QuizView(view))
 	}
 	// Post/redirect/get: reloading the result must not submit the attempt again.
@@ -114,4 +126,9 @@ func (h *Handler) ShowQuizResult(c *fiber.Ctx) error {
 	res.Title = loc.T("quiz.result.heading") + " · " + view.Quiz.Title
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return site.Render(c, QuizResult(res))
+}
+
+// setRetryAfter tells a client refused until then how many seconds to wait (at least one).
+func setRetryAfter(c *fiber.Ctx, until time.Time) {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(time.Until(until).Seconds())))))
 }

@@ -1,6 +1,9 @@
 package courseweb
 
 import (
+	"slices"
+	"time"
+
 	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/web/site"
@@ -33,14 +36,13 @@ func languagesOf(tags []string) []i18n.Language {
 	return out
 }
 
-// choiceTexts names the choices with the given ids, in the question's order.
+// choiceTexts names the choices with the given ids, in the order of ids (sorted, for a learner's
+// choices): the question's own order changes with each attempt.
 func choiceTexts(q course.Question, ids []string) []string {
 	var out []string
-	for _, c := range q.Choices {
-		for _, id := range ids {
-			if id == c.ID {
-				out = append(out, c.Text)
-			}
+	for _, id := range ids {
+		if i := slices.IndexFunc(q.Choices, func(c course.Choice) bool { return c.ID == id }); i >= 0 {
+			out = append(out, q.Choices[i].Text)
 		}
 	}
 	return out
@@ -79,4 +81,16 @@ func partlyEnglish(d *course.Detail, lang string) bool {
 		}
 	}
 	return false
+}
+
+// chosen tells whether a refused form had choice ch of question q selected.
+func chosen(answers map[string][]string, q, ch string) bool {
+	return slices.Contains(answers[q], ch)
+}
+
+// whenText is when a pause ends (a whole minute: course.Standing), in the page's language and
+// in UTC: the server does not know the reader's time zone.
+func whenText(p site.Page, t time.Time) string {
+	t = t.UTC()
+	return p.L.Tf("quiz.time", map[string]any{"Date": p.Date(t), "Time": t.Format("15:04")})
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -59,6 +60,37 @@ type Problem struct {
 	Status int            `json:"status"`
 	Detail string         `json:"detail"`
 	Errors []ProblemField `json:"errors,omitempty"`
+	// Extensions are further members of the problem (RFC 9457 section 3.2), written beside the
+	// others: {"next_attempt_at": …}. See WithProblemMembers.
+	Extensions map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the problem with its extension members.
+func (p Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem // without this method
+	b, err := json.Marshal(plain(p))
+	if err != nil || len(p.Extensions) == 0 {
+		return b, err
+	}
+	ext, err := json.Marshal(p.Extensions)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(b[:len(b)-1], ','), ext[1:]...), nil
+}
+
+// problemMembers is an error that adds members to its problem+json answer.
+type problemMembers struct {
+	error
+	members map[string]any
+}
+
+func (e *problemMembers) Unwrap() error { return e.error }
+
+// WithProblemMembers is err answered as usual, with members added to its problem+json body (an
+// HTML page ignores them). NB: members must not reuse the names of Problem's own fields.
+func WithProblemMembers(err error, members map[string]any) error {
+	return &problemMembers{error: err, members: members}
 }
 
 // ProblemField is one field's problem in a 422.
@@ -185,6 +217,9 @@ func (s *Site) writeProblem(c *fiber.Ctx, status int, key string, args map[strin
 		loc = s.apiLocalizer(c)
 	}
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: loc.Tf(key, args)}
+	if pm := (*problemMembers)(nil); errors.As(err, &pm) {
+		p.Extensions = pm.members
+	}
 	var ve validate.Errors
 	if errors.As(err, &ve) {
 		for _, fe := range ve {

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"capacityhub/internal/app"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
 	"capacityhub/internal/testenv"
 )
@@ -61,4 +62,10 @@ func (s *Server) CountCourseReads(t testing.TB) (*fiber.App, *QueryCounter) {
 func (s *Server) DateCertificate(t testing.TB, id string, issued time.Time) {
 	t.Helper()
 	testenv.DateCertificate(t, s.DB, id, issued)
+}
+
+// EndQuizPauses ends u's pauses between quiz attempts, as if the hour had gone by.
+func (s *Server) EndQuizPauses(t testing.TB, u *auth.User) {
+	t.Helper()
+	testenv.EndQuizPauses(t, s.DB, u.ID)
 }
