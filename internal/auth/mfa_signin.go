@@ -19,8 +19,9 @@ const (
 )
 
 // ErrPendingSignInExpired is a second step whose first is unknown, too old or spent: the reader
-// signs in again from the start.
-var ErrPendingSignInExpired = fault.New(fault.Unauthenticated, "auth.error.pending_expired", "auth: pending sign-in expired")
+// signs in again from the start. Like a used reset link, it is a request that cannot work as sent
+// (400).
+var ErrPendingSignInExpired = fault.New(fault.Invalid, "auth.error.pending_expired", "auth: pending sign-in expired")
 
 type pendingSignIn struct {
 	UserID string `json:"u"`
