@@ -37,6 +37,9 @@ Usage:
                          import or update courses from sources; learners' progress is kept
   capacityhub user create --email E --name N [--role R]... [--country CC] [--language L]
                          create an account; the password is read from standard input
+  capacityhub user reset-mfa --email E
+                         turn two-step verification off for a user who lost their phone and
+                         recovery codes, and end their sessions (check who asks first)
   capacityhub help       show this help
 
 Configuration comes from the environment: ADDR, BASE_URL, DATABASE_URL, REDIS_URL, SECRET_KEY,
@@ -98,6 +101,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return contentCommand(ctx, cfg, log, args[1], args[2:], stdout, stderr)
 	case "user":
+		if len(args) >= 2 && args[1] == "reset-mfa" {
+			return resetMFA(ctx, cfg, log, args[2:], stdout, stderr)
+		}
 		if len(args) < 2 || args[1] != "create" {
 			fmt.Fprint(stderr, usage)
 			return 2

@@ -42,13 +42,15 @@ const (
 	MaxEmailBytes        = 254
 )
 
-// Store is what the service needs of the key-value store (sessions, token revocations, and
-// the note that a flood of sign-ins is audited already).
+// Store is what the service needs of the key-value store (sessions, token revocations, the note
+// that a flood of sign-ins is audited already, and two-step sign-ins with their wrong codes).
 type Store interface {
 	Get(ctx context.Context, key string) ([]byte, error)
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	Take(ctx context.Context, key string) ([]byte, error)
 	Delete(ctx context.Context, keys ...string) error
+	Incr(ctx context.Context, key string) (int64, error)
 }
 
 // Auditor records security events.
@@ -76,6 +78,7 @@ type Service struct {
 	audience  string
 	jwtKey    []byte
 	deviceKey []byte
+	mfaKey    []byte // seals TOTP keys at rest (AES-256-GCM)
 	now       func() time.Time
 }
 
@@ -96,7 +99,7 @@ func New(c Config) *Service {
 		store: &store{db: c.DB}, kv: c.KV, hasher: newHasher(), auditor: c.Auditor, mailer: c.Mailer,
 		log: c.Logger, issuer: c.BaseURL, audience: c.BaseURL + "/api",
 		jwtKey: config.DeriveKey(c.Secret, "jwt-hs256"), deviceKey: config.DeriveKey(c.Secret, "device-cookie"),
-		now: time.Now,
+		mfaKey: config.DeriveKey(c.Secret, "mfa-totp-aes256gcm"), now: time.Now,
 	}
 }
 
@@ -272,7 +275,9 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 			_ = s.store.setPassword(ctx, u.ID, h, false)
 		}
 	}
-	s.audit(ctx, Event{ActorID: u.ID, Action: "auth.signed_in", Target: u.ID})
+	if !u.MFA { // NB: with two-step verification on, SecondFactor records the sign-in once the code is right
+		s.audit(ctx, Event{ActorID: u.ID, Action: "auth.signed_in", Target: u.ID})
+	}
 	return u, nil
 }
 

@@ -12,8 +12,11 @@ import (
 	"capacityhub/internal/paging"
 )
 
+// NB: mfa_on is read with the user, not in a query of its own, since every signed-in request
+// loads its user and the staff guards ask it.
 const userColumns = `id, email, name, country, organization, organization_type, language,
-	reputation, disabled, epoch, created_at, password_hash`
+	reputation, disabled, epoch, created_at, password_hash,
+	EXISTS (SELECT 1 FROM user_mfa WHERE user_mfa.user_id = users.id AND user_mfa.enabled_at IS NOT NULL) AS mfa_on`
 
 // scanUser reads a row of userColumns. Roles are loaded separately.
 func scanUser(row interface{ Scan(...any) error }) (*User, string, error) {
@@ -21,7 +24,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, string, error) {
 	var created, hash string
 	var disabled int
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Country, &u.Organization, &u.OrganizationType,
-		&u.Language, &u.Reputation, &disabled, &u.Epoch, &created, &hash)
+		&u.Language, &u.Reputation, &disabled, &u.Epoch, &created, &hash, &u.MFA)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", ErrNotFound
 	}

@@ -29,6 +29,18 @@ var Roles = []Role{RoleLearner, RoleExpert, RoleModerator, RoleCurriculumManager
 // ValidRole tells whether r is one of Roles.
 func ValidRole(r Role) bool { return slices.Contains(Roles, r) }
 
+// StaffRoles are the roles that act for the portal rather than for oneself: their holders must
+// turn on two-step verification before any staff route lets them act (ASVS 6.3.3).
+var StaffRoles = []Role{RoleModerator, RoleCurriculumManager, RoleAdmin}
+
+// IsStaffRole tells whether r is one of StaffRoles.
+func IsStaffRole(r Role) bool { return slices.Contains(StaffRoles, r) }
+
+// IsStaff tells whether the user holds a staff role, and so must use two-step verification.
+func (u *User) IsStaff() bool {
+	return u != nil && slices.ContainsFunc(u.Roles, IsStaffRole)
+}
+
 // OrganizationTypes are the kinds of organization a user may say they work for.
 var OrganizationTypes = []string{
 	"regulator", "ministry", "operator", "academia", "civil_society",
@@ -50,6 +62,7 @@ type User struct {
 	Disabled         bool
 	Epoch            int // bumped to end every session and token of the user
 	CreatedAt        time.Time
+	MFA              bool // two-step verification is on: sign-in asks for a code (see mfa.go)
 }
 
 // IsAdmin tells whether the user is an administrator (what the audit log asks of its readers).

@@ -437,6 +437,7 @@ func (s *browserSuite) testAccountPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.server.EnrolMFA(t, admin) // staff pages are closed to staff without it
 	tests := []struct {
 		path     string
 		signedIn bool

@@ -34,6 +34,7 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.server.EnrolMFA(t, manager) // staff pages are closed to staff without it
 	if _, err := cs.CompleteLesson(ctx, learner, "ai-basics", "what-is-ai"); err != nil {
 		t.Fatal(err)
 	}

@@ -68,13 +68,20 @@ var routeAccess = map[string]roleRule{
 		return url.Values{"email": {"api-" + id.slug() + "@example.org"}, "password": {webtest.Password}, "name": {"New " + id.name}, "country": {"KE"}}
 	}},
 	"POST /api/v1/auth/token": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
-		return url.Values{"email": {id.email}, "password": {webtest.Password}}
+		return url.Values{"email": {id.email}, "password": {webtest.Password}, "otp": {f.ts.OTP(f.t, id.email)}}
 	}},
 	"POST /api/v1/auth/refresh": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
 		return url.Values{"refresh_token": {f.tokens(id.account).RefreshToken}}
 	}},
 	"POST /api/v1/auth/logout": {who: forSignedIn},
 	"GET /api/v1/me":           {who: forSignedIn},
+	"POST /api/v1/me/mfa":      {who: forSignedIn}, // staff, enrolled already: a 409
+	"POST /api/v1/me/mfa/confirm": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"otp": {"000000"}} // a 409 or 422: no set-up to confirm, or a wrong code
+	}},
+	"DELETE /api/v1/me/mfa": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"current_password": {""}, "otp": {""}} // a 409 or 422: the set-up stays
+	}},
 
 	"GET /api/v1/courses":                                  {who: forAnyone},
 	"GET /api/v1/courses/:slug":                            {who: forAnyone},
@@ -125,6 +132,10 @@ var routeAccess = map[string]roleRule{
 	"POST /:lang/login": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
 		return url.Values{"email": {id.email}, "password": {webtest.Password}}
 	}},
+	"GET /:lang/login/code": {who: forAnyone},
+	"POST /:lang/login/code": {who: forAnyone, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"otp": {"000000"}} // no sign-in pending: a 400
+	}},
 	"POST /:lang/logout":         {who: forAnyone},
 	"GET /:lang/password/forgot": {who: forAnyone},
 	"POST /:lang/password/forgot": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
@@ -140,6 +151,16 @@ var routeAccess = map[string]roleRule{
 	}},
 	"POST /:lang/me/password": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
 		return url.Values{"current_password": {""}, "password": {webtest.NewPassword}} // a 422: the password stays
+	}},
+	"POST /:lang/me/mfa": {who: forSignedIn},
+	"POST /:lang/me/mfa/confirm": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"otp": {"000000"}}
+	}},
+	"POST /:lang/me/mfa/recovery-codes": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"current_password": {""}, "otp": {""}}
+	}},
+	"POST /:lang/me/mfa/disable": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"current_password": {""}, "otp": {""}}
 	}},
 
 	"GET /:lang/admin/users": {who: forAdmins},
@@ -460,7 +481,7 @@ func checkAccess(t *testing.T, route string, who routeWho, id *roleIdentity, api
 		if slices.Contains([]int{401, 403, 404, 429}, status) || status >= 500 {
 			t.Errorf("%s: %d, want it served: %.300s", where, status, body)
 		}
-		if status == http.StatusSeeOther && strings.HasPrefix(loc, "/en/login") {
+		if status == http.StatusSeeOther && (loc == "/en/login" || strings.HasPrefix(loc, "/en/login?")) {
 			t.Errorf("%s: sent to sign in (%s), want it served", where, loc)
 		}
 	}

@@ -23,7 +23,8 @@ func (h *Handler) RegisterAPI(c *fiber.Ctx) error {
 }
 
 // CreateToken signs in with an address and password, under the sign-in limits, and answers a
-// token pair.
+// token pair. An account with two-step verification also needs otp: without it, or with a wrong
+// one, the answer is 401 with "mfa_required": true.
 func (h *Handler) CreateToken(c *fiber.Ctx) error {
 	var in signInRequest
 	if err := site.DecodeJSON(c, &in); err != nil {
@@ -35,6 +36,9 @@ func (h *Handler) CreateToken(c *fiber.Ctx) error {
 	u, err := h.accounts.Authenticate(c.UserContext(), in.Email, in.Password)
 	if err != nil {
 		return err
+	}
+	if err := h.accounts.SecondFactor(c.UserContext(), u, in.OTP); err != nil {
+		return codeRefusal(c, err)
 	}
 	pair, err := h.accounts.IssueTokens(c.UserContext(), u)
 	if err != nil {

@@ -39,6 +39,7 @@ func (r registerRequest) registration() auth.Registration {
 type signInRequest struct {
 	Email    string `json:"email" form:"email"`
 	Password string `json:"password" form:"password"`
+	OTP      string `json:"otp" form:"-"` // the API's two-step verification code; the form asks for it next
 	Next     string `json:"-" form:"next"`
 }
 
@@ -120,6 +121,9 @@ func (h *Handler) SignIn(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if u.MFA { // NB: the session begins only after the code (mfa_signin_pages.go)
+		return h.startSecondStep(c, u, in.Next)
 	}
 	if err := h.site.StartSession(c, u); err != nil {
 		return err

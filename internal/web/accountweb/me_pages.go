@@ -16,6 +16,7 @@ type MePage struct {
 	site.Page
 	Profile  site.Form
 	Password site.Form
+	MFA      MFAView
 	Facts    []site.Fact // e-mail address, country, roles
 	Courses  []course.Enrollment
 }
@@ -90,7 +91,12 @@ func (h *Handler) mePage(c *fiber.Ctx, u *auth.User, p auth.Profile, profileErrs
 	for i, r := range u.Roles {
 		roles[i] = loc.T("role." + string(r))
 	}
+	mfa, err := h.mfaView(c, u, "", nil)
+	if err != nil {
+		return MePage{}, err
+	}
 	return MePage{
+		MFA:     mfa,
 		Page:    h.site.Page(c, "/me", loc.T("me.heading"), "me"),
 		Courses: courses,
 		Facts: []site.Fact{

@@ -60,6 +60,9 @@ type Problem struct {
 	Status int            `json:"status"`
 	Detail string         `json:"detail"`
 	Errors []ProblemField `json:"errors,omitempty"`
+	// MFARequired says that a two-step verification code (POST /auth/token), or turning two-step
+	// verification on (a staff route), would lift the refusal.
+	MFARequired bool `json:"mfa_required,omitempty"`
 	// Extensions are further members of the problem (RFC 9457 section 3.2), written beside the
 	// others: {"next_attempt_at": …}. See WithProblemMembers.
 	Extensions map[string]any `json:"-"`
@@ -216,7 +219,8 @@ func (s *Site) writeProblem(c *fiber.Ctx, status int, key string, args map[strin
 	if loc == nil { // refused before any route: by a middleware, or no route matched
 		loc = s.apiLocalizer(c)
 	}
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: loc.Tf(key, args)}
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: loc.Tf(key, args),
+		MFARequired: auth.NeedsMFA(err)}
 	if pm := (*problemMembers)(nil); errors.As(err, &pm) {
 		p.Extensions = pm.members
 	}

@@ -17,8 +17,12 @@ var notices = map[string]notice{
 	"registered": {"me.done.registered", "me"},
 	"profile":    {"me.done.profile", "me"},
 	"password":   {"me.done.password", "me"},
-	"roles":      {"admin.done.roles", "admin"},
-	"disabled":   {"admin.done.disabled", "admin"},
+	// two-step verification (mfa_required: a staff route sent the reader here to turn it on)
+	"mfa_required": {"me.mfa.required_notice", "me"},
+	"mfa_started":  {"me.mfa.done.started", "me"},
+	"mfa_disabled": {"me.mfa.done.disabled", "me"},
+	"roles":        {"admin.done.roles", "admin"},
+	"disabled":     {"admin.done.disabled", "admin"},
 	// courses
 	"enrolled":    {"course.enroll.done", "courses"},
 	"lesson":      {"course.lesson.done_flash", "courses"},

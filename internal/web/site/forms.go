@@ -12,6 +12,7 @@ import (
 // Field is one form field with its value and, after a failed submission, its error.
 type Field struct {
 	Name         string // the form (and JSON) field name
+	ID           string // the element's id when Name is not unique on the page ("" for Name)
 	Label        string
 	Type         string // input type; "select" for Options
 	Value        string
@@ -31,11 +32,19 @@ type Option struct {
 	Lang  string // the option's language, when it is a language name
 }
 
+// InputID is the id of the field's element: ID, or else Name.
+func (f Field) InputID() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return f.Name
+}
+
 // ErrorID is the id of the element holding the field's error, for aria-describedby.
-func (f Field) ErrorID() string { return f.Name + "-error" }
+func (f Field) ErrorID() string { return f.InputID() + "-error" }
 
 // HintID is the id of the element holding the field's hint.
-func (f Field) HintID() string { return f.Name + "-hint" }
+func (f Field) HintID() string { return f.InputID() + "-hint" }
 
 // describedBy lists the ids that describe the field, for aria-describedby.
 func (f Field) describedBy() string {

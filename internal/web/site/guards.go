@@ -25,8 +25,11 @@ var (
 )
 
 // RequireRole is the guard that lets through the signed-in holders of role (admins hold every
-// role): anyone else signed in gets 403, and a visitor is sent to sign in as by SignedIn. It
-// panics for a role it does not know, at start-up, when the route table is built.
+// role): anyone else signed in gets 403, and a visitor is sent to sign in as by SignedIn. A staff
+// role (auth.StaffRoles) acts only with two-step verification on: until it is, its holder is
+// sent to turn it on (pages: 303 to the account page's section, with a notice saying why) or
+// answered 403 with "mfa_required": true (API). It panics for a role it does not know, at
+// start-up, when the route table is built.
 //
 // NB: each role has a guard function of its own, so that the route table can be read back (the
 // golden route list names the guard).
@@ -63,6 +66,11 @@ func requireRole(c *fiber.Ctx, role auth.Role, refusal error) error {
 		return auth.ErrUnauthenticated
 	case !u.Has(role):
 		return refusal
+	case auth.IsStaffRole(role) && !u.MFA:
+		if IsAPI(c) {
+			return auth.ErrStaffMFA
+		}
+		return Redirect(c, Done(Path(Lang(c).Tag, "me"), "mfa_required")+"#mfa")
 	}
 	return c.Next()
 }

@@ -130,13 +130,19 @@ func CSRFTokenIn(t testing.TB, body string) string {
 	return m[1]
 }
 
-// SignInBrowser signs in through the form and returns the browser, now holding a session.
+// SignInBrowser signs in through the form and returns the browser, now holding a session. An
+// account the helpers enrolled in two-step verification answers the code form too.
 func (s *Server) SignInBrowser(t testing.TB, email, password string) *Browser {
 	t.Helper()
 	b := s.Browser(t)
 	resp, body := b.Submit("/en/login", "/en/login", url.Values{"email": {email}, "password": {password}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/en/me" {
-		t.Fatalf("sign-in as %s: %d to %q, want 303 to /en/me\n%s", email, resp.StatusCode, resp.Header.Get("Location"), body)
+	status, to := resp.StatusCode, resp.Header.Get("Location")
+	if status == http.StatusSeeOther && strings.HasPrefix(to, "/en/login/code") {
+		resp, body = s.CompleteSignIn(t, b, email, to)
+		status, to = resp.StatusCode, resp.Header.Get("Location")
+	}
+	if status != http.StatusSeeOther || to != "/en/me" {
+		t.Fatalf("sign-in as %s: %d to %q, want 303 to /en/me\n%s", email, status, to, body)
 	}
 	if b.Session() == "" {
 		t.Fatal("sign-in set no session cookie")
@@ -177,10 +183,15 @@ type Tokens struct {
 	ExpiresIn    int    `json:"expires_in"`
 }
 
-// SignInAPI gets a token pair for email and password.
+// SignInAPI gets a token pair for email and password (and a code, for an account the helpers
+// enrolled in two-step verification).
 func (s *Server) SignInAPI(t testing.TB, email, password string) Tokens {
 	t.Helper()
-	resp, body := CallAPI(t, s.App, http.MethodPost, "/api/v1/auth/token", "", map[string]string{"email": email, "password": password})
+	in := map[string]string{"email": email, "password": password}
+	if otp := s.OTP(t, email); otp != "" {
+		in["otp"] = otp
+	}
+	resp, body := CallAPI(t, s.App, http.MethodPost, "/api/v1/auth/token", "", in)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /api/v1/auth/token as %s: %d %s", email, resp.StatusCode, body)
 	}

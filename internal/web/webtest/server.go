@@ -46,6 +46,7 @@ type Server struct {
 	KV      kv.Store
 	Config  *config.Config
 	logs    *lockedBuilder
+	mfa     *mfaKeys // the authenticator apps of the staff it enrolled (mfa.go)
 }
 
 // Option changes how New builds a server.
@@ -118,7 +119,8 @@ func New(t testing.TB, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = a.Shutdown() })
-	return &Server{Services: svc, App: a, Metrics: metrics, DB: d, KV: store, Config: cfg, logs: logs}
+	return &Server{Services: svc, App: a, Metrics: metrics, DB: d, KV: store, Config: cfg, logs: logs,
+		mfa: &mfaKeys{apps: map[string]*authenticator{}}}
 }
 
 // Logs is everything the server has logged so far.
@@ -173,8 +175,20 @@ func (s *Server) Get(t testing.TB, path string, headers ...string) (*http.Respon
 	return Get(t, s.App, path, headers...)
 }
 
-// CreateUser sets the scene: an account made by the service, with Password.
+// CreateUser sets the scene: an account made by the service, with Password. A staff member
+// (auth.StaffRoles) gets two-step verification turned on (EnrolMFA), since staff routes refuse
+// them without it; the sign-in helpers send the code. See CreateStaffWithoutMFA.
 func (s *Server) CreateUser(t testing.TB, email, name string, roles ...auth.Role) *auth.User {
+	t.Helper()
+	u := s.createUser(t, email, name, roles...)
+	if u.IsStaff() {
+		s.EnrolMFA(t, u)
+		u.MFA = true
+	}
+	return u
+}
+
+func (s *Server) createUser(t testing.TB, email, name string, roles ...auth.Role) *auth.User {
 	t.Helper()
 	u, err := s.Auth.Register(context.Background(), auth.Registration{Email: email, Password: Password,
 		Profile: auth.Profile{Name: name, Country: "KE"}, Roles: roles})
