@@ -268,6 +268,15 @@ func TestRateLimitsWithRedisDown(t *testing.T) {
 		}
 		t.Errorf("%d anonymous requests in a row, none limited: the fallback is unlimited", 2*site.AnonymousLimit.Burst)
 	})
+
+	// Dozens of 503s above, one outage: one WARN line names the store, and no ERROR line.
+	logs := ts.Logs()
+	if n := strings.Count(logs, "level=ERROR"); n != 0 {
+		t.Errorf("%d ERROR lines for Redis being down, want none:\n%s", n, logs)
+	}
+	if n := strings.Count(logs, `cause="kv store"`); n != 1 {
+		t.Errorf("%d log lines name the store as the cause, want 1 (once per interval):\n%s", n, logs)
+	}
 }
 
 // sendDownCase sends one downCase: forms from a browser that opened the sign-in page first.

@@ -28,7 +28,7 @@ import (
 // Deps are what the web layer is built from; the app package wires them.
 type Deps struct {
 	Config  *config.Config
-	DB      Pinger // the database, which readiness and metrics ping; the web layer runs no SQL
+	DB      Database // the database, which readiness and metrics ping; the web layer runs no SQL
 	KV      kv.Store
 	I18n    *i18n.Bundle
 	Logger  *slog.Logger
@@ -41,6 +41,13 @@ type Deps struct {
 // Pinger is what the operational endpoints need of the database: whether it answers.
 type Pinger interface {
 	Ping(ctx context.Context) error
+}
+
+// Database is what the web layer needs of the database: whether it answers, and whether an error
+// means that it is out of reach (503) rather than a fault (500).
+type Database interface {
+	Pinger
+	Unavailable(err error) bool
 }
 
 // Limits on what one request may take.
@@ -70,7 +77,8 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := site.New(site.Deps{Config: d.Config, I18n: d.I18n, Logger: d.Logger, Auth: d.Auth, KV: d.KV, Assets: assets.urls})
+	s := site.New(site.Deps{Config: d.Config, I18n: d.I18n, Logger: d.Logger, Auth: d.Auth, KV: d.KV, Assets: assets.urls,
+		Unavailable: d.DB.Unavailable})
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(d.DB, d.KV)
 	}

@@ -146,11 +146,15 @@ func (s *Site) HandleError(c *fiber.Ctx, err error) error {
 	s.setSecurityHeaders(c)
 	status, key, args := classify(err)
 	rid := RequestID(c)
-	if status >= 500 {
+	if status == fiber.StatusInternalServerError && s.dbUnavailable != nil && s.dbUnavailable(err) {
+		status, key, args = fiber.StatusServiceUnavailable, "error.detail.unavailable", nil
+	}
+	switch {
+	case status == fiber.StatusServiceUnavailable:
+		s.outages.note(s.log, s.outageCause(err), err, rid, c.Method(), LoggedPath(c))
+	case status >= 500:
 		s.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", LoggedPath(c), "err", err)
-		if status == fiber.StatusInternalServerError {
-			key, args = "error.detail.server", map[string]any{"Reference": rid}
-		}
+		key, args = "error.detail.server", map[string]any{"Reference": rid}
 	}
 	c.Response().ResetBody()
 	c.Status(status)

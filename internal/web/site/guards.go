@@ -11,9 +11,19 @@ import (
 // after) or answered 401 (API).
 func SignedIn(c *fiber.Ctx) error {
 	if User(c) == nil {
-		return auth.ErrUnauthenticated
+		return unidentified(c)
 	}
 	return c.Next()
+}
+
+// unidentified is the refusal of a guard that needs a signed-in user and has none: the reason the
+// session could not be looked up (the store or the database down: 503, since sending the reader
+// to sign in would only fail again), else ErrUnauthenticated.
+func unidentified(c *fiber.Ctx) error {
+	if err, ok := c.Locals(localIdentifyErr).(error); ok {
+		return err
+	}
+	return auth.ErrUnauthenticated
 }
 
 // The refusals of the role guards, each naming who may (admins hold every role).
@@ -63,7 +73,7 @@ func requireRole(c *fiber.Ctx, role auth.Role, refusal error) error {
 	u := User(c)
 	switch {
 	case u == nil:
-		return auth.ErrUnauthenticated
+		return unidentified(c)
 	case !u.Has(role):
 		return refusal
 	case auth.IsStaffRole(role) && !u.MFA:

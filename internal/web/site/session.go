@@ -62,8 +62,10 @@ func (s *Site) Identify(c *fiber.Ctx) error {
 		// NB: the rest of this request (the CSRF token of its forms) must not see the dead id.
 		c.Request().Header.DelCookie(s.sessionCookie())
 	default:
-		// The session store is down: serve the page as to a visitor; writes will answer 503.
-		s.log.Warn("session lookup failed", "request_id", RequestID(c), "err", err)
+		// The session store or the database is down: serve a page open to visitors as to a
+		// visitor; one that needs the user answers 503 (see SignedIn), and so do writes.
+		c.Locals(localIdentifyErr, err)
+		s.outages.note(s.log, s.outageCause(err), err, RequestID(c), c.Method(), LoggedPath(c))
 	}
 	return c.Next()
 }

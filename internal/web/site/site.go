@@ -24,6 +24,9 @@ type Deps struct {
 	Auth   *auth.Service // who a session cookie or bearer token belongs to
 	KV     kv.Store      // rate limits, shared by every node
 	Assets Assets        // the static files' content-hashed addresses
+	// Unavailable tells a database failure that is the database being out of reach (answered
+	// 503, try again) from a fault (500).
+	Unavailable func(error) bool
 }
 
 // Site holds what the shared handlers and guards need. One is built at start-up and shared by
@@ -36,12 +39,15 @@ type Site struct {
 	limiter *limiter
 	csrfKey []byte
 	assets  Assets
+	// dbUnavailable is Deps.Unavailable; outages logs an outage's 503s once per interval.
+	dbUnavailable func(error) bool
+	outages       outageLog
 }
 
 // New builds the kernel. Close releases what it started.
 func New(d Deps) *Site {
 	return &Site{cfg: d.Config, i18n: d.I18n, log: d.Logger, auth: d.Auth, limiter: newLimiter(d.KV),
-		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), assets: d.Assets}
+		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), assets: d.Assets, dbUnavailable: d.Unavailable}
 }
 
 // Close stops the rate limiter's in-process fallback.
@@ -63,6 +69,8 @@ const (
 	localLang      = "lang"   // *i18n.Localizer, set by PageLanguage or APILanguage
 	localUser      = "user"   // *auth.User, when signed in
 	localClaims    = "claims" // *auth.AccessClaims, for API requests with a bearer token
+	// localIdentifyErr is why a session cookie's user could not be looked up (a store down).
+	localIdentifyErr = "identify_err"
 )
 
 // RequestID is the id Observe gave this request.
