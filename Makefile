@@ -1,7 +1,7 @@
 # Capacity Hub. `make run` serves http://localhost:8080; `make test` runs every test.
 GO          ?= go
 BIN         := bin/capacityhub
-TEMPL       := github.com/a-h/templ/cmd/templ@v0.3.1100
+TEMPL       := github.com/a-h/templ/cmd/templ@v0.3.1118
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: run build test test-short lint generate bench load clean
