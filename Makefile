@@ -1,10 +1,14 @@
 # Capacity Hub. `make run` serves http://localhost:8080; `make test` runs every test.
 GO          ?= go
 BIN         := bin/capacityhub
-TEMPL       := github.com/a-h/templ/cmd/templ@v0.3.1100
+TEMPL       := github.com/a-h/templ/cmd/templ@v0.3.1118
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+# The Go vulnerability database, as the module proxy serves it: a snapshot of golang.org/x/vulndb,
+# whose data/osv holds every report as an OSV file. A newer one: `go list -m golang.org/x/vulndb@latest`.
+VULNDB      := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 
-.PHONY: run build test test-short lint generate bench load clean
+.PHONY: run build test test-short lint vulncheck generate bench load clean
 
 run: build
 	./$(BIN) serve
@@ -29,6 +33,18 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 	$(GO) run $(TEMPL) generate && git diff --exit-code -- '*_templ.go'
+	$(MAKE) --no-print-directory vulncheck
+
+# Known vulnerabilities in what the code calls, offline: govulncheck reads the OSV files of $(VULNDB)
+# from the module cache (it takes a folder of them as a database), and tools/vulncheck fails on
+# every called vulnerability that tools/vulncheck/accepted.txt does not list with a reason.
+vulncheck:
+	@json=$$($(GO) mod download -json $(VULNDB)) || { echo "$$json"; exit 1; }; \
+	dir=$$(echo "$$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	test -d "$$dir/data/osv" || { echo "vulncheck: $(VULNDB) has no data/osv"; exit 1; }; \
+	echo "$(GO) run $(GOVULNCHECK) -db file://$$dir/data/osv -format json ./..."; \
+	$(GO) run $(GOVULNCHECK) -db "file://$$dir/data/osv" -format json ./... > .tools/govulncheck.json
+	$(GO) run ./tools/vulncheck -accept tools/vulncheck/accepted.txt < .tools/govulncheck.json
 
 # Regenerates the *_templ.go files from the .templ sources (commit them).
 generate:

@@ -81,11 +81,11 @@ func (h *Handler) SubmitQuiz(c *fiber.Ctx) error {
 		return err
 	}
 	answers := map[string][]string{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+	for k, v := range c.Request().PostArgs().All() {
 		if id, ok := strings.CutPrefix(string(k), answersPrefix); ok {
 			answers[id] = append(answers[id], string(v))
 		}
-	})
+	}
 	a, err := h.courses.SubmitAttempt(c.UserContext(), u, view.Course.Slug, view.Quiz.Slug, loc.Tag, answers)
 	if cd := (*course.CooldownError)(nil); errors.As(err, &cd) {
 		// The learner keeps their answers and learns when they may send them.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"iter"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -181,14 +182,16 @@ func LimitKey(c *fiber.Ctx) string {
 // is (PostgreSQL refuses it outright), so it stops here, before any handler sees it.
 func (s *Site) RefuseUnstorableText(c *fiber.Ctx) error {
 	var errs validate.Errors
-	check := func(k, v []byte) {
-		if !validate.Clean(k) || !validate.Clean(v) {
-			errs.Add(printable(k), "field.invalid", nil)
+	check := func(args iter.Seq2[[]byte, []byte]) {
+		for k, v := range args {
+			if !validate.Clean(k) || !validate.Clean(v) {
+				errs.Add(printable(k), "field.invalid", nil)
+			}
 		}
 	}
-	c.Request().URI().QueryArgs().VisitAll(check)
+	check(c.Request().URI().QueryArgs().All())
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationForm) {
-		c.Request().PostArgs().VisitAll(check)
+		check(c.Request().PostArgs().All())
 	}
 	if err := errs.Err(); err != nil {
 		return err
