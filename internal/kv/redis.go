@@ -15,9 +15,11 @@ import (
 // Redis is the Store shared by every node. Its timeouts are tight on purpose: when Redis is slow
 // or gone, a request should learn it within a fraction of a second and answer 503, not hang.
 type Redis struct {
-	client  *redis.Client
-	limiter *redis_rate.Limiter
-	prefix  string
+	client    *redis.Client
+	limiter   *redis_rate.Limiter
+	prefix    string
+	breaker   *breaker // every call goes through it
+	closeOnce sync.Once
 }
 
 var quietOnce sync.Once
@@ -48,7 +50,8 @@ func NewRedis(url, prefix string) (*Redis, error) {
 	// as ErrUnavailable to callers, which log them once, as structured lines.
 	quietOnce.Do(logging.Disable)
 	c := redis.NewClient(opt)
-	return &Redis{client: c, limiter: redis_rate.NewLimiter(c), prefix: prefix}, nil
+	b := &breaker{done: make(chan struct{}), ping: func(ctx context.Context) error { return c.Ping(ctx).Err() }}
+	return &Redis{client: c, limiter: redis_rate.NewLimiter(c), prefix: prefix, breaker: b}, nil
 }
 
 func unavailable(err error) error {
@@ -59,32 +62,43 @@ func unavailable(err error) error {
 }
 
 // Get implements Store.
-func (r *Redis) Get(ctx context.Context, key string) ([]byte, error) {
-	b, err := r.client.Get(ctx, r.prefix+key).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, ErrNotFound
-	}
-	return b, unavailable(err)
+func (r *Redis) Get(ctx context.Context, key string) (b []byte, err error) {
+	err = r.breaker.call(ctx, func() error {
+		b, err = r.client.Get(ctx, r.prefix+key).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return ErrNotFound
+		}
+		return unavailable(err)
+	})
+	return b, err
 }
 
 // Set implements Store.
 func (r *Redis) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	return unavailable(r.client.Set(ctx, r.prefix+key, value, max(ttl, 0)).Err())
+	return r.breaker.call(ctx, func() error {
+		return unavailable(r.client.Set(ctx, r.prefix+key, value, max(ttl, 0)).Err())
+	})
 }
 
 // SetNX implements Store.
-func (r *Redis) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
-	ok, err := r.client.SetNX(ctx, r.prefix+key, value, max(ttl, 0)).Result()
-	return ok, unavailable(err)
+func (r *Redis) SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (ok bool, err error) {
+	err = r.breaker.call(ctx, func() error {
+		ok, err = r.client.SetNX(ctx, r.prefix+key, value, max(ttl, 0)).Result()
+		return unavailable(err)
+	})
+	return ok, err
 }
 
 // Take implements Store with GETDEL, which is atomic.
-func (r *Redis) Take(ctx context.Context, key string) ([]byte, error) {
-	b, err := r.client.GetDel(ctx, r.prefix+key).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, ErrNotFound
-	}
-	return b, unavailable(err)
+func (r *Redis) Take(ctx context.Context, key string) (b []byte, err error) {
+	err = r.breaker.call(ctx, func() error {
+		b, err = r.client.GetDel(ctx, r.prefix+key).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return ErrNotFound
+		}
+		return unavailable(err)
+	})
+	return b, err
 }
 
 // Delete implements Store.
@@ -96,20 +110,27 @@ func (r *Redis) Delete(ctx context.Context, keys ...string) error {
 	for i, k := range keys {
 		full[i] = r.prefix + k
 	}
-	return unavailable(r.client.Del(ctx, full...).Err())
+	return r.breaker.call(ctx, func() error { return unavailable(r.client.Del(ctx, full...).Err()) })
 }
 
 // Incr implements Store.
-func (r *Redis) Incr(ctx context.Context, key string) (int64, error) {
-	n, err := r.client.Incr(ctx, r.prefix+key).Result()
-	return n, unavailable(err)
+func (r *Redis) Incr(ctx context.Context, key string) (n int64, err error) {
+	err = r.breaker.call(ctx, func() error {
+		n, err = r.client.Incr(ctx, r.prefix+key).Result()
+		return unavailable(err)
+	})
+	return n, err
 }
 
 // Allow implements Store with redis_rate's GCRA script, so that all nodes draw on one budget.
 func (r *Redis) Allow(ctx context.Context, key string, l Limit) (Result, error) {
-	res, err := r.limiter.Allow(ctx, r.prefix+key, redis_rate.Limit{Rate: l.Rate, Period: l.Period, Burst: l.Burst})
+	var res *redis_rate.Result
+	err := r.breaker.call(ctx, func() (err error) {
+		res, err = r.limiter.Allow(ctx, r.prefix+key, redis_rate.Limit{Rate: l.Rate, Period: l.Period, Burst: l.Burst})
+		return unavailable(err)
+	})
 	if err != nil {
-		return Result{}, unavailable(err)
+		return Result{}, err
 	}
 	out := Result{Allowed: res.Allowed > 0, Limit: l.Burst, Remaining: res.Remaining, ResetAfter: res.ResetAfter}
 	if !out.Allowed {
@@ -119,10 +140,15 @@ func (r *Redis) Allow(ctx context.Context, key string, l Limit) (Result, error) 
 }
 
 // Ping implements Store.
-func (r *Redis) Ping(ctx context.Context) error { return unavailable(r.client.Ping(ctx).Err()) }
+func (r *Redis) Ping(ctx context.Context) error {
+	return r.breaker.call(ctx, func() error { return unavailable(r.client.Ping(ctx).Err()) })
+}
 
 // Close implements Store.
-func (r *Redis) Close() error { return r.client.Close() }
+func (r *Redis) Close() error {
+	r.closeOnce.Do(func() { close(r.breaker.done) })
+	return r.client.Close()
+}
 
 // DeletePrefix removes every key under this store's prefix, rate-limit state included (which
 // redis_rate keeps under "rate:" + key). Tests use it to clean up on a Redis that runs share.

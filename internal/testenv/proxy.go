@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"io"
 	"net"
 	"net/url"
 	"sync"
@@ -10,15 +9,16 @@ import (
 
 // Proxy is a TCP relay between a test and a server (PostgreSQL, Redis), which the test can take
 // down and bring back: Down refuses new connections and cuts the open ones, as a server that
-// crashed or a network that failed would.
+// crashed or a network that failed would; Freeze leaves them open and unanswered, as a hung one.
 type Proxy struct {
 	t      testing.TB
 	target string
 	addr   string
 
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]struct{}
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  map[net.Conn]struct{}
+	frozen chan struct{} // while not nil, relayed bytes wait until it is closed
 }
 
 // NewProxy relays a new local address to target (host:port) until t ends.
@@ -57,6 +57,56 @@ func (p *Proxy) Down() {
 		c.Close()
 		delete(p.conns, c)
 	}
+	if p.frozen != nil { // NB: let held copies end; their connections are closed
+		close(p.frozen)
+		p.frozen = nil
+	}
+}
+
+// Freeze makes the server hang, as one stopped with SIGSTOP does: connections are still accepted,
+// and what is sent is held, unanswered, until Thaw.
+func (p *Proxy) Freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen == nil {
+		p.frozen = make(chan struct{})
+	}
+}
+
+// Thaw lets the held bytes through, as SIGCONT would.
+func (p *Proxy) Thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen != nil {
+		close(p.frozen)
+		p.frozen = nil
+	}
+}
+
+func (p *Proxy) waitThawed() {
+	p.mu.Lock()
+	f := p.frozen
+	p.mu.Unlock()
+	if f != nil {
+		<-f
+	}
+}
+
+// pipe copies src to dst, holding what it read while the proxy is frozen.
+func (p *Proxy) pipe(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.waitThawed()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // Up listens again, on the same address.
@@ -92,8 +142,8 @@ func (p *Proxy) relay(client net.Conn) {
 	if !p.track(client, server) {
 		return
 	}
-	go func() { _, _ = io.Copy(server, client); server.Close() }()
-	_, _ = io.Copy(client, server)
+	go func() { p.pipe(server, client); server.Close() }()
+	p.pipe(client, server)
 	client.Close()
 }
 
