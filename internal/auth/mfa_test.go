@@ -268,3 +268,32 @@ func TestResetMFAEndsEverySession(t *testing.T) {
 		}
 	})
 }
+
+// A staff role acts only with two-step verification on, everywhere (User.Has); the role is still
+// held (User.Holds), so the guards can send its holder to turn it on. Other roles need nothing.
+func TestStaffRolesActOnlyWithMFA(t *testing.T) {
+	for _, tc := range []struct {
+		roles []Role
+		mfa   bool
+		role  Role
+		holds bool
+		has   bool
+	}{
+		{[]Role{RoleLearner, RoleAdmin}, false, RoleAdmin, true, false},
+		{[]Role{RoleLearner, RoleAdmin}, true, RoleAdmin, true, true},
+		{[]Role{RoleLearner, RoleAdmin}, false, RoleExpert, true, false}, // held through admin
+		{[]Role{RoleLearner, RoleCurriculumManager}, false, RoleCurriculumManager, true, false},
+		{[]Role{RoleLearner, RoleModerator}, true, RoleModerator, true, true},
+		{[]Role{RoleLearner, RoleExpert}, false, RoleExpert, true, true},
+		{[]Role{RoleLearner, RoleAdmin}, false, RoleLearner, true, true},
+		{[]Role{RoleLearner}, true, RoleModerator, false, false},
+	} {
+		u := &User{Roles: tc.roles, MFA: tc.mfa}
+		if got := u.Holds(tc.role); got != tc.holds {
+			t.Errorf("%v (MFA %v) holds %s: %v, want %v", tc.roles, tc.mfa, tc.role, got, tc.holds)
+		}
+		if got := u.Has(tc.role); got != tc.has {
+			t.Errorf("%v (MFA %v) acts as %s: %v, want %v", tc.roles, tc.mfa, tc.role, got, tc.has)
+		}
+	}
+}

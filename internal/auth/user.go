@@ -68,8 +68,23 @@ type User struct {
 // IsAdmin tells whether the user is an administrator (what the audit log asks of its readers).
 func (u *User) IsAdmin() bool { return u.Has(RoleAdmin) }
 
-// Has tells whether the user holds role r; admins hold every role.
+// Has tells whether the user may act in role r now: holds it (see Holds) and, for a staff role or
+// a role held through the admin role, has two-step verification on. So a staff member without it
+// has no staff power anywhere (ASVS 6.3.3), not only on the staff routes; the nav still shows
+// them the way (Holds), which leads to turning it on.
 func (u *User) Has(r Role) bool {
+	if !u.Holds(r) {
+		return false
+	}
+	if r == RoleLearner || u.MFA {
+		return true
+	}
+	return !IsStaffRole(r) && slices.Contains(u.Roles, r)
+}
+
+// Holds tells whether the user was given role r, whether or not they may act in it yet; admins
+// hold every role.
+func (u *User) Holds(r Role) bool {
 	if u == nil {
 		return false
 	}

@@ -94,7 +94,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 			VALUES ($1, $2, $3, 'x', 'KE', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`, u.id, u.id+"@example.org", "Wanjiru "+u.id); err != nil {
 			t.Fatal(err)
 		}
-		*u.dst = &auth.User{ID: u.id, Name: "Wanjiru " + u.id, Roles: []auth.Role{auth.RoleLearner, u.role}}
+		// NB: the manager has two-step verification on, without which no staff role acts.
+		*u.dst = &auth.User{ID: u.id, Name: "Wanjiru " + u.id, Roles: []auth.Role{auth.RoleLearner, u.role}, MFA: u.role != auth.RoleLearner}
 	}
 	return e
 }

@@ -603,6 +603,15 @@ func TestPublishAndUnpublish(t *testing.T) {
 		if got := slugsOf(webtest.WantJSON[site.List[courseweb.CourseJSON]](t, resp, body, 200).Items); len(got) != 2 {
 			t.Errorf("managers' catalogue: %v", got)
 		}
+		// A manager without two-step verification has no manager's sight until it is on.
+		bare := s.srv.CreateStaffWithoutMFA(t, "new.manager@example.org", "Nadia Curriculum", auth.RoleCurriculumManager)
+		resp, body = s.call(t, http.MethodGet, "/api/v1/courses", bare, nil)
+		if got := slugsOf(webtest.WantJSON[site.List[courseweb.CourseJSON]](t, resp, body, 200).Items); !slices.Equal(got, []string{"spectrum-101"}) {
+			t.Errorf("catalogue of a manager without two-step verification: %v, want the learners' one", got)
+		}
+		if resp, body := s.call(t, http.MethodGet, "/api/v1/courses/radio-basics", bare, nil); resp.StatusCode != 404 {
+			t.Errorf("the unpublished course for a manager without two-step verification: %d, want 404: %s", resp.StatusCode, body)
+		}
 		if resp, body := s.call(t, http.MethodPost, "/api/v1/courses/radio-basics/publish", s.manager, nil); resp.StatusCode != 204 {
 			t.Fatalf("publish: %d %s", resp.StatusCode, body)
 		}

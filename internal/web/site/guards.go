@@ -74,7 +74,7 @@ func requireRole(c *fiber.Ctx, role auth.Role, refusal error) error {
 	switch {
 	case u == nil:
 		return unidentified(c)
-	case !u.Has(role):
+	case !u.Holds(role):
 		return refusal
 	case auth.IsStaffRole(role) && !u.MFA:
 		if IsAPI(c) {

@@ -270,7 +270,7 @@ func AdminNav(p Page, current string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if p.User.Has(auth.RoleAdmin) {
+		if p.User.Holds(auth.RoleAdmin) {
 			templ_7745c5c3_Err = adminNavItem(p, current, "users", "admin.users.heading").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -280,7 +280,7 @@ func AdminNav(p Page, current string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if p.User.Has(auth.RoleCurriculumManager) {
+		if p.User.Holds(auth.RoleCurriculumManager) {
 			templ_7745c5c3_Err = adminNavItem(p, current, "courses", "admin.courses.heading").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
