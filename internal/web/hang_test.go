@@ -67,8 +67,11 @@ func TestHungRedisFailsFast(t *testing.T) {
 	if first > 2*time.Second {
 		t.Errorf("the first request with Redis hung took %v, want its timeouts' worth (about half a second)", first)
 	}
-	if slowest := rest[len(rest)-1]; slowest > 100*time.Millisecond {
-		t.Errorf("after the first, the slowest request with Redis hung took %v, want the breaker's fail-fast (well under 100 ms)", slowest)
+	// NB: medians and the 90th percentile, not the slowest: on a loaded CI machine one request in
+	// a hundred may wait for a core; without the breaker the median is a timeout (about 270 ms).
+	if median, p90 := rest[len(rest)/2], rest[len(rest)*9/10]; median > 20*time.Millisecond || p90 > 100*time.Millisecond {
+		t.Errorf("after the first, requests with Redis hung took %v (median) and %v (90th percentile), want the breaker's fail-fast",
+			median, p90)
 	}
 
 	proxy.Thaw()

@@ -37,8 +37,8 @@ func (s *Server) CreateStaffWithoutMFA(t testing.TB, email, name string, roles .
 	return s.createUser(t, email, name, roles...)
 }
 
-// EnrolMFA turns two-step verification on for u, as its owner would with an app, and returns the
-// key and the recovery codes; the helpers then sign u in with codes of that key.
+// EnrolMFA turns two-step verification on for u, as its owner would with an app (u.MFA too), and
+// returns the key and the recovery codes; the helpers then sign u in with codes of that key.
 func (s *Server) EnrolMFA(t testing.TB, u *auth.User) (secret string, recovery []string) {
 	t.Helper()
 	ctx := context.Background()
@@ -52,6 +52,7 @@ func (s *Server) EnrolMFA(t testing.TB, u *auth.User) (secret string, recovery [
 		t.Fatalf("confirm MFA for %s: %v", u.Email, err)
 	}
 	app.recovery = append([]string(nil), codes...)
+	u.MFA = true // as the service would now load it
 	s.mfa.mu.Lock()
 	defer s.mfa.mu.Unlock()
 	s.mfa.apps[u.Email] = app

@@ -183,7 +183,6 @@ func (s *Server) CreateUser(t testing.TB, email, name string, roles ...auth.Role
 	u := s.createUser(t, email, name, roles...)
 	if u.IsStaff() {
 		s.EnrolMFA(t, u)
-		u.MFA = true
 	}
 	return u
 }
