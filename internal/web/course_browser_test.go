@@ -54,6 +54,26 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 		t.Fatalf("no certificate: %v", err)
 	}
 	cert := a.Progress.CertificateID
+	// A learner who failed the quiz three times sees the pause; another is setting up two-step
+	// verification, so her account page shows the QR code and the key.
+	paused, err := s.server.Auth.Register(ctx, auth.Registration{Email: "browser-paused@example.org",
+		Password: "a long browser passphrase", Profile: auth.Profile{Name: "Olga Petrova", Country: "KG", Language: "ru"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range course.MaxFailures {
+		if _, err := cs.SubmitAttempt(ctx, paused, "ai-basics", "basics", "en", map[string][]string{"q1": {"a"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enrolling, err := s.server.Auth.Register(ctx, auth.Registration{Email: "browser-enrolling@example.org",
+		Password: "a long browser passphrase", Profile: auth.Profile{Name: "Ana Souza", Country: "MZ", Language: "es"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.server.Auth.StartMFA(ctx, enrolling); err != nil {
+		t.Fatal(err)
+	}
 	if err := cs.SaveCurriculum(ctx, manager, course.CurriculumInput{Slug: "regulator-path", Title: map[string]string{"en": "Path for regulators",
 		"ar": "مسار للجهات التنظيمية"}, Courses: []string{"ai-basics", "ai-governance"}}, true); err != nil {
 		t.Fatal(err)
@@ -74,6 +94,9 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 		{name: "curricula", path: "/curricula"},
 		{name: "curriculum", path: "/curricula/regulator-path", who: learner},
 		{name: "me", path: "/me", who: learner},
+		{name: "quiz-paused", path: "/courses/ai-basics/quizzes/basics", who: paused},
+		{name: "me-mfa-setup", path: "/me", who: enrolling},
+		{name: "signin-code", path: "/login/code"},
 		{name: "certificate-print", path: "/certificates/" + cert + "/print"},
 		{name: "admin-courses", path: "/admin/courses", who: manager},
 		{name: "admin-curricula", path: "/admin/curricula", who: manager},
