@@ -3,7 +3,6 @@ package db_test
 import (
 	"context"
 	"database/sql"
-	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -58,13 +57,8 @@ func TestUnavailableTellsOutagesFromFaults(t *testing.T) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		base := testenv.URL(t, db.Postgres)
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		proxy := testenv.NewProxy(t, u.Host)
-		d, err := db.Open(ctx, proxy.Via(base))
+		proxy, proxied := testenv.ProxyTo(t, testenv.URL(t, db.Postgres))
+		d, err := db.Open(ctx, proxied)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@ package kv_test
 import (
 	"context"
 	"errors"
-	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -16,12 +15,8 @@ import (
 func hungRedis(t *testing.T) (*kv.Redis, *testenv.Proxy) {
 	t.Helper()
 	testenv.Redis(t) // skips, or fails in CI, without REDIS_URL
-	u, err := url.Parse(os.Getenv("REDIS_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testenv.NewProxy(t, u.Host)
-	r, err := kv.NewRedis(proxy.Via(os.Getenv("REDIS_URL")), "chtest:breaker:"+t.Name()+":")
+	proxy, proxied := testenv.ProxyTo(t, os.Getenv("REDIS_URL"))
+	r, err := kv.NewRedis(proxied, "chtest:breaker:"+t.Name()+":")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,18 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	return p
 }
 
+// ProxyTo relays to the server of rawURL (postgres://…, redis://…) and returns the proxy with
+// rawURL as it reads through it.
+func ProxyTo(t testing.TB, rawURL string) (*Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProxy(t, u.Host)
+	return p, p.Via(rawURL)
+}
+
 // Via is rawURL with its host replaced by the proxy's address.
 func (p *Proxy) Via(rawURL string) string {
 	u, err := url.Parse(rawURL)

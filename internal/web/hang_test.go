@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"testing"
@@ -21,12 +20,8 @@ import (
 func TestHungRedisFailsFast(t *testing.T) {
 	t.Parallel()
 	testenv.Redis(t) // skips, or fails in CI, without REDIS_URL
-	u, err := url.Parse(os.Getenv("REDIS_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testenv.NewProxy(t, u.Host)
-	store, err := kv.NewRedis(proxy.Via(os.Getenv("REDIS_URL")), "chtest:hung:"+time.Now().Format("150405.000000")+":")
+	proxy, proxied := testenv.ProxyTo(t, os.Getenv("REDIS_URL"))
+	store, err := kv.NewRedis(proxied, "chtest:hung:"+time.Now().Format("150405.000000")+":")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +18,8 @@ import (
 // own when the database does.
 func TestDatabaseDownAnswers503(t *testing.T) {
 	t.Parallel()
-	base := testenv.URL(t, db.Postgres)
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testenv.NewProxy(t, u.Host)
-	d, err := db.Open(context.Background(), proxy.Via(base))
+	proxy, proxied := testenv.ProxyTo(t, testenv.URL(t, db.Postgres))
+	d, err := db.Open(context.Background(), proxied)
 	if err != nil {
 		t.Fatal(err)
 	}

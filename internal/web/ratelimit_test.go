@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -308,97 +307,6 @@ func sendDownCase(t *testing.T, ts *webtest.Server, tc downCase, access string) 
 	}
 }
 
-// flakyProxy forwards TCP connections to a target; close drops every connection and stops
-// listening, and reopen listens again on the same port: Redis going away and coming back,
-// without touching the real Redis.
-type flakyProxy struct {
-	target string
-	addr   string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  map[net.Conn]bool
-}
-
-func startFlakyProxy(t *testing.T, target string) *flakyProxy {
-	t.Helper()
-	p := &flakyProxy{target: target, conns: map[net.Conn]bool{}}
-	if err := p.listen("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.close)
-	return p
-}
-
-func (p *flakyProxy) listen(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.pipe(c)
-		}
-	}()
-	return nil
-}
-
-// track remembers c so that close can drop it; it closes c at once when the proxy is closed.
-func (p *flakyProxy) track(c net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln == nil {
-		c.Close()
-		return false
-	}
-	p.conns[c] = true
-	return true
-}
-
-func (p *flakyProxy) pipe(client net.Conn) {
-	if !p.track(client) {
-		return
-	}
-	server, err := net.DialTimeout("tcp", p.target, time.Second)
-	if err != nil {
-		client.Close()
-		return
-	}
-	if !p.track(server) {
-		client.Close()
-		return
-	}
-	go func() { _, _ = io.Copy(server, client); server.Close() }()
-	_, _ = io.Copy(client, server)
-	client.Close()
-}
-
-func (p *flakyProxy) close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-func (p *flakyProxy) reopen(t *testing.T) {
-	t.Helper()
-	if err := p.listen(p.addr); err != nil {
-		t.Fatalf("reopen the proxy on %s: %v", p.addr, err)
-	}
-}
-
 // When Redis comes back, sign-in works again within seconds, without a restart.
 func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 	t.Parallel()
@@ -408,10 +316,6 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 			t.Fatal("REDIS_URL is not set: Redis must be tested in CI")
 		}
 		t.Skip("REDIS_URL is not set: the recovery test needs a real Redis")
-	}
-	u, err := url.Parse(redisURL)
-	if err != nil {
-		t.Fatal(err)
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
@@ -426,9 +330,8 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 		}
 		direct.Close()
 	})
-	proxy := startFlakyProxy(t, u.Host)
-	u.Host = proxy.addr
-	viaProxy, err := kv.NewRedis(u.String(), prefix)
+	proxy, proxied := testenv.ProxyTo(t, redisURL)
+	viaProxy, err := kv.NewRedis(proxied, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +346,7 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 	if s, _ := status(); s != http.StatusOK {
 		t.Fatalf("sign-in with Redis up: %d", s)
 	}
-	proxy.close()
+	proxy.Down()
 	if s, h := status(); s != http.StatusServiceUnavailable {
 		t.Fatalf("sign-in with Redis gone: %d, want 503", s)
 	} else if _, err := wantRetryAfter(h); err != nil {
@@ -453,7 +356,7 @@ func TestRateLimitsRecoverWhenRedisReturns(t *testing.T) {
 		t.Errorf("home page with Redis gone: %d, want 200", resp.StatusCode)
 	}
 
-	proxy.reopen(t)
+	proxy.Up()
 	back := time.Now()
 	deadline := back.Add(site.StoreDownPause + 3*time.Second)
 	for {
