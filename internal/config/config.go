@@ -21,6 +21,7 @@ type Config struct {
 	Addr           string         // ADDR: listen address
 	MetricsAddr    string         // METRICS_ADDR: listen address of /metrics alone; empty: not served
 	BaseURL        *url.URL       // BASE_URL: public URL, without a trailing slash
+	BaseURLSet     bool           // BASE_URL was set; else BaseURL is the default, http://localhost:8080
 	DatabaseURL    string         // DATABASE_URL: sqlite:PATH or postgres://…
 	RedisURL       string         // REDIS_URL: empty means the in-process store
 	SecretKey      []byte         // SECRET_KEY: signs tokens; see Load for where it comes from
@@ -30,7 +31,10 @@ type Config struct {
 	SMTPURL        string         // SMTP_URL: smtp://user:password@host:port?from=…; empty: e-mail goes to the log
 }
 
-const defaultContentDir = "content"
+const (
+	defaultContentDir = "content"
+	defaultBaseURL    = "http://localhost:8080"
+)
 
 // Error names the setting at fault; its message is the one line start-up prints.
 type Error struct {
@@ -72,7 +76,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}{
 		{"ADDR", ":8080", &c.Addr},
 		{"METRICS_ADDR", "", &c.MetricsAddr},
-		{"BASE_URL", "http://localhost:8080", &base},
+		{"BASE_URL", "", &base},
 		{"DATABASE_URL", "sqlite:data/capacityhub.db", &c.DatabaseURL},
 		{"REDIS_URL", "", &c.RedisURL},
 		{"SECRET_KEY", "", &secret},
@@ -86,6 +90,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 	}
 
+	if c.BaseURLSet = base != ""; !c.BaseURLSet {
+		base = defaultBaseURL
+	}
 	if c.BaseURL, err = parseBaseURL(base); err != nil {
 		return nil, &Error{"BASE_URL", err}
 	}

@@ -70,8 +70,10 @@ func TestSignInFloodAnswersBusyAtOnce(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("Amina on her laptop during the flood: %d, want 200: %s", resp.StatusCode, body)
 		}
-		if owner > 2*time.Second {
-			t.Errorf("Amina on her laptop waited %v during the flood, want well under two seconds", owner)
+		// NB: bounds with room for a CI machine running other tests at once; without the queue's
+		// bounds and lanes, she waits behind the whole flood (10 s here) or is refused.
+		if owner > 4*time.Second {
+			t.Errorf("Amina on her laptop waited %v during the flood, want about a hash's time", owner)
 		}
 
 		var busy, slowest int
@@ -94,8 +96,9 @@ func TestSignInFloodAnswersBusyAtOnce(t *testing.T) {
 		if busy == 0 {
 			t.Error("no answer was 503: every sign-in of the flood queued for its hash")
 		}
-		// A request waits at most a second for a hash, then one hash; 3 s leaves room for -race.
-		if d := answers[slowest].took; d > 3*time.Second {
+		// A request waits at most a second for a hash, then one hash; 5 s leaves room for -race
+		// and a loaded machine (without the bound, the slowest waits 10 s and more).
+		if d := answers[slowest].took; d > 5*time.Second {
 			t.Errorf("the slowest answer took %v, want at most about a second", d)
 		}
 		// And once the flood has passed, she signs in.

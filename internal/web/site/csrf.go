@@ -5,9 +5,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"capacityhub/internal/validate"
 )
 
 // CSRF protection for the HTML forms, in two layers:
@@ -53,6 +57,32 @@ func (s *Site) csrfFor(seed, session string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// ownOrigin tells whether a form's Origin is this site: BASE_URL's scheme and host or, while
+// BASE_URL is left at its default (a laptop, a first try), the address this request was sent to,
+// so that a form works at http://127.0.0.1:8080 or from a phone on the LAN as at localhost. NB:
+// Sec-Fetch-Site (checked first) already refuses a cross-site form; this is the older browsers'
+// check, and the one that names what is wrong when BASE_URL is set and the site is opened at
+// another address.
+func (s *Site) ownOrigin(c *fiber.Ctx, origin string) bool {
+	o, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if o.Scheme == s.cfg.BaseURL.Scheme && o.Host == s.cfg.BaseURL.Host {
+		return true
+	}
+	return !s.cfg.BaseURLSet && o.Scheme == c.Protocol() && o.Host == string(c.Request().Host())
+}
+
+// originError is a form refused because it was sent from another address than BASE_URL.
+type originError struct{ origin, base string }
+
+func (e *originError) Error() string {
+	return fmt.Sprintf("site: form sent from %s, not from BASE_URL %s", e.origin, e.base)
+}
+
+func (e *originError) Unwrap() error { return errCSRF }
+
 // CheckCSRF guards every page form (every POST under /{lang}/; the route table puts it there).
 // It answers 403 with a page that asks the reader to go back and try again (their form was
 // probably opened before they signed in or out).
@@ -60,11 +90,12 @@ func (s *Site) CheckCSRF(c *fiber.Ctx) error {
 	if site := c.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
 		return errCSRF
 	}
-	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
-		o, err := url.Parse(origin)
-		if err != nil || o.Scheme != s.cfg.BaseURL.Scheme || o.Host != s.cfg.BaseURL.Host {
-			return errCSRF
-		}
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" && !s.ownOrigin(c, origin) {
+		base := strings.TrimSuffix(s.cfg.BaseURL.String(), "/")
+		s.notices.note(s.log, "form refused: sent from an address that is not BASE_URL", "origin",
+			"origin", origin, "base_url", base, "fix", "open the site at BASE_URL, or set BASE_URL to the address people use",
+			"request_id", RequestID(c), "path", LoggedPath(c))
+		return &originError{origin: validate.Truncate(origin, 200), base: base}
 	}
 	seed := c.Cookies(s.csrfCookieName())
 	sent := FormValue(c, CSRFField)

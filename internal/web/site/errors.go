@@ -151,7 +151,7 @@ func (s *Site) HandleError(c *fiber.Ctx, err error) error {
 	}
 	switch {
 	case status == fiber.StatusServiceUnavailable:
-		s.outages.note(s.log, s.outageCause(err), err, rid, c.Method(), LoggedPath(c))
+		s.noteOutage(err, rid, c.Method(), LoggedPath(c))
 	case status >= 500:
 		s.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", LoggedPath(c), "err", err)
 		key, args = "error.detail.server", map[string]any{"Reference": rid}
@@ -167,7 +167,7 @@ func (s *Site) HandleError(c *fiber.Ctx, err error) error {
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		return s.redirectToSignIn(c)
 	}
-	return s.renderErrorPage(c, status, rid)
+	return s.renderErrorPage(c, status, rid, err)
 }
 
 // errUnknownMethod is a request with a method Fiber does not route (PROPFIND, BREW…).
@@ -251,14 +251,22 @@ func (s *Site) redirectToSignIn(c *fiber.Ctx) error {
 	return Redirect(c, to)
 }
 
-func (s *Site) renderErrorPage(c *fiber.Ctx, status int, rid string) error {
+func (s *Site) renderErrorPage(c *fiber.Ctx, status int, rid string, err error) error {
 	loc, rest := s.languageOfPath(c.Path())
 	if loc == nil {
 		loc, rest = s.i18n.Localizer(s.i18n.Negotiate(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))), "/"
 	}
 	SetLang(c, loc)
 	e := ErrorPage{Status: status}
+	var oe *originError
 	switch {
+	case errors.As(err, &oe):
+		e.Heading = loc.T("error.origin.title")
+		e.Text = loc.Tf("error.origin.text", map[string]any{"Origin": oe.origin, "BaseURL": oe.base})
+		e.Link = &Link{Href: oe.base + "/", Text: oe.base}
+	case errors.Is(err, errCSRF):
+		e.Heading, e.Text = loc.T("error.csrf.title"), loc.T("error.csrf.text")
+		e.Resend = s.resendForm(c, loc)
 	case status == fiber.StatusNotFound:
 		e.Heading, e.Text = loc.T("error.not_found.title"), loc.T("error.not_found.text")
 	case status == fiber.StatusForbidden:

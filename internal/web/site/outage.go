@@ -10,35 +10,36 @@ import (
 	"capacityhub/internal/kv"
 )
 
-// outageInterval is how often an outage is logged: a database or Redis that is down makes every
-// request fail alike, and one line per request would bury the log (and fill a disk) without
-// telling an operator more than one line every few seconds does.
-const outageInterval = 10 * time.Second
+// throttleInterval is how often a repeated condition is logged: a database or Redis that is down
+// makes every request fail alike, and one line per request would bury the log (and fill a disk)
+// without telling an operator more than one line every few seconds does.
+const throttleInterval = 10 * time.Second
 
-// outageLog logs the 503s of each cause at WARN, once per outageInterval, with how many it did
-// not log since the last line.
-type outageLog struct {
+// throttledLog logs each cause at WARN once per throttleInterval, with how many times it did not
+// log it since the last line.
+type throttledLog struct {
 	mu     sync.Mutex
-	causes map[string]*outage
+	causes map[string]*throttled
 }
 
-type outage struct {
+type throttled struct {
 	last       time.Time
 	suppressed int
 }
 
-func (o *outageLog) note(log *slog.Logger, cause string, err error, requestID, method, path string) {
+// note logs msg with attrs unless cause was logged less than throttleInterval ago.
+func (o *throttledLog) note(log *slog.Logger, msg, cause string, attrs ...any) {
 	o.mu.Lock()
 	if o.causes == nil {
-		o.causes = map[string]*outage{}
+		o.causes = map[string]*throttled{}
 	}
 	st := o.causes[cause]
 	if st == nil {
-		st = &outage{}
+		st = &throttled{}
 		o.causes[cause] = st
 	}
 	now := time.Now()
-	if now.Sub(st.last) < outageInterval {
+	if now.Sub(st.last) < throttleInterval {
 		st.suppressed++
 		o.mu.Unlock()
 		return
@@ -46,8 +47,13 @@ func (o *outageLog) note(log *slog.Logger, cause string, err error, requestID, m
 	suppressed := st.suppressed
 	st.last, st.suppressed = now, 0
 	o.mu.Unlock()
-	log.Warn("service unavailable: answering 503", "cause", cause, "err", err, "not_logged_since_last", suppressed,
-		"request_id", requestID, "method", method, "path", path)
+	log.Warn(msg, append([]any{"cause", cause, "not_logged_since_last", suppressed}, attrs...)...)
+}
+
+// noteOutage logs a 503: what is down, throttled per cause.
+func (s *Site) noteOutage(err error, requestID, method, path string) {
+	s.notices.note(s.log, "service unavailable: answering 503", s.outageCause(err),
+		"err", err, "request_id", requestID, "method", method, "path", path)
 }
 
 // outageCause names what is down, for the log.

@@ -90,6 +90,8 @@ type ErrorPage struct {
 	Heading   string
 	Text      string
 	RequestID string // shown for server errors, so that a report can be matched to the log
+	Link      *Link  // where to go instead (the site's own address, for a form sent from another)
+	Resend    *Resend
 }
 
 // Link is a link with its text.

@@ -65,7 +65,7 @@ func (s *Site) Identify(c *fiber.Ctx) error {
 		// The session store or the database is down: serve a page open to visitors as to a
 		// visitor; one that needs the user answers 503 (see SignedIn), and so do writes.
 		c.Locals(localIdentifyErr, err)
-		s.outages.note(s.log, s.outageCause(err), err, RequestID(c), c.Method(), LoggedPath(c))
+		s.noteOutage(err, RequestID(c), c.Method(), LoggedPath(c))
 	}
 	return c.Next()
 }

@@ -39,9 +39,10 @@ type Site struct {
 	limiter *limiter
 	csrfKey []byte
 	assets  Assets
-	// dbUnavailable is Deps.Unavailable; outages logs an outage's 503s once per interval.
+	// dbUnavailable is Deps.Unavailable; notices logs what repeats (an outage's 503s, forms from
+	// another address) once per interval.
 	dbUnavailable func(error) bool
-	outages       outageLog
+	notices       throttledLog
 }
 
 // New builds the kernel. Close releases what it started.
