@@ -37,8 +37,17 @@ const outboxInterval = 5 * time.Second
 
 // NewAccounts builds the accounts service.
 func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *moderation.AuditLog, mail auth.Mailer, log *slog.Logger) *auth.Service {
-	return auth.New(auth.Config{DB: d, KV: store, Secret: cfg.SecretKey, BaseURL: cfg.BaseURL.String(),
-		Auditor: a, Mailer: mail, Logger: log})
+	return auth.New(auth.Config{DB: d, KV: store, Sessions: Sessions(d, store), Secret: cfg.SecretKey,
+		BaseURL: cfg.BaseURL.String(), Auditor: a, Mailer: mail, Logger: log})
+}
+
+// Sessions is where browser sessions live: in the kv store when it is shared (Redis), and in the
+// database when it is this process's memory, which a restart would empty.
+func Sessions(d *db.DB, store kv.Store) auth.SessionStore {
+	if _, inProcess := store.(*kv.Memory); inProcess {
+		return auth.DatabaseSessions(d)
+	}
+	return store
 }
 
 // NewLogger returns the structured logger LOG_FORMAT asks for.

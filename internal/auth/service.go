@@ -70,6 +70,7 @@ type Event = moderation.AuditEvent
 type Service struct {
 	store     *store
 	kv        Store
+	sessions  SessionStore
 	hasher    *hasher
 	auditor   Auditor
 	mailer    Mailer
@@ -84,18 +85,24 @@ type Service struct {
 
 // Config is what New needs.
 type Config struct {
-	DB      *db.DB
-	KV      Store
-	Secret  []byte // SECRET_KEY; keys for each purpose are derived from it
-	BaseURL string // the token issuer; the audience is BaseURL + "/api"
-	Auditor Auditor
-	Mailer  Mailer
-	Logger  *slog.Logger
+	DB *db.DB
+	KV Store
+	// Sessions keeps browser sessions; KV when nil.
+	Sessions SessionStore
+	Secret   []byte // SECRET_KEY; keys for each purpose are derived from it
+	BaseURL  string // the token issuer; the audience is BaseURL + "/api"
+	Auditor  Auditor
+	Mailer   Mailer
+	Logger   *slog.Logger
 }
 
 // New returns the accounts service.
 func New(c Config) *Service {
-	return &Service{
+	sessions := c.Sessions
+	if sessions == nil {
+		sessions = c.KV
+	}
+	return &Service{sessions: sessions,
 		store: &store{db: c.DB}, kv: c.KV, hasher: newHasher(), auditor: c.Auditor, mailer: c.Mailer,
 		log: c.Logger, issuer: c.BaseURL, audience: c.BaseURL + "/api",
 		jwtKey: config.DeriveKey(c.Secret, "jwt-hs256"), deviceKey: config.DeriveKey(c.Secret, "device-cookie"),
@@ -480,7 +487,7 @@ func (s *Service) StartSession(ctx context.Context, u *User) (string, error) {
 	token := randomToken(32)
 	now := s.now()
 	b, _ := json.Marshal(session{UserID: u.ID, Epoch: u.Epoch, Created: now, Seen: now})
-	if err := s.kv.Set(ctx, sessionKey(token), b, SessionIdleTimeout); err != nil {
+	if err := s.sessions.Set(ctx, sessionKey(token), b, SessionIdleTimeout); err != nil {
 		return "", err
 	}
 	return token, nil
@@ -493,7 +500,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		return nil, ErrSessionExpired
 	}
 	key := sessionKey(token)
-	b, err := s.kv.Get(ctx, key)
+	b, err := s.sessions.Get(ctx, key)
 	if isNotFound(err) {
 		return nil, ErrSessionExpired
 	}
@@ -506,7 +513,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 	}
 	now := s.now()
 	if now.Sub(sess.Created) >= SessionMaxAge || now.Sub(sess.Seen) >= SessionIdleTimeout {
-		_ = s.kv.Delete(ctx, key)
+		_ = s.sessions.Delete(ctx, key)
 		return nil, ErrSessionExpired
 	}
 	u, err := s.User(ctx, sess.UserID)
@@ -517,14 +524,14 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		return nil, err
 	}
 	if u.Disabled || u.Epoch != sess.Epoch {
-		_ = s.kv.Delete(ctx, key)
+		_ = s.sessions.Delete(ctx, key)
 		return nil, ErrSessionExpired
 	}
 	if now.Sub(sess.Seen) >= sessionTouchEvery {
 		sess.Seen = now
 		ttl := min(SessionIdleTimeout, sess.Created.Add(SessionMaxAge).Sub(now))
 		b, _ := json.Marshal(sess)
-		if err := s.kv.Set(ctx, key, b, ttl); err != nil {
+		if err := s.sessions.Set(ctx, key, b, ttl); err != nil {
 			s.log.Warn("session touch failed", "err", err)
 		}
 	}
@@ -536,7 +543,7 @@ func (s *Service) EndSession(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return s.kv.Delete(ctx, sessionKey(token))
+	return s.sessions.Delete(ctx, sessionKey(token))
 }
 
 func isNotFound(err error) bool { return errors.Is(err, kv.ErrNotFound) }

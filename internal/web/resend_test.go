@@ -49,6 +49,7 @@ func TestExpiredQuizFormKeepsTheAnswers(t *testing.T) {
 		u := ts.CreateUser(t, "amina@example.org", "Amina Diallo")
 		ts.AgeAccount(t, u)
 		b := ts.SignInBrowser(t, "amina@example.org", webtest.Password)
+		b.Header.Set("Sec-Fetch-Site", "same-origin") // as every browser of today sends with a form
 		const quiz = "/ar/courses/ai-basics/quizzes/basics"
 		stale := b.FormToken(quiz)
 		// In another tab, she signs out and in again: the quiz form's token is now stale.
@@ -74,6 +75,19 @@ func TestExpiredQuizFormKeepsTheAnswers(t *testing.T) {
 	})
 }
 
+// A form from another site is refused with no form to send again: an attack must not come back
+// as a form of this site, with a valid token, one tap from sent.
+func TestCrossSiteFormIsNotOfferedAgain(t *testing.T) {
+	t.Parallel()
+	ts := webtest.New(t)
+	for _, headers := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}, nil} {
+		b := ts.Browser(t)
+		b.Get("/en/")
+		resp, body := b.Post("/en/me", url.Values{"name": {"Mallory"}, "csrf_token": {"forged"}}, headers...)
+		webtest.WantPage(t, "cross-site form", resp, body, http.StatusForbidden, nil, `id="resend"`, "Mallory")
+	}
+}
+
 // A registration form whose token expired (its cookie gone, as after the browser was closed)
 // comes back with everything typed kept, and asks again only for the password, which no page
 // ever holds.
@@ -81,6 +95,7 @@ func TestExpiredRegistrationAsksOnlyForThePassword(t *testing.T) {
 	t.Parallel()
 	ts := webtest.New(t)
 	b := ts.Browser(t)
+	b.Header.Set("Sec-Fetch-Site", "same-origin")
 	token := b.FormToken("/zh/register")
 	delete(b.Cookies, "csrf")
 	form := url.Values{"email": {"wei.zhang@example.org"}, "password": {webtest.Password}, "name": {"张伟"},

@@ -259,14 +259,17 @@ func (s *Site) renderErrorPage(c *fiber.Ctx, status int, rid string, err error) 
 	SetLang(c, loc)
 	e := ErrorPage{Status: status}
 	var oe *originError
+	var resend *Resend
+	if errors.Is(err, errCSRF) {
+		resend = s.resendForm(c, loc)
+	}
 	switch {
 	case errors.As(err, &oe):
 		e.Heading = loc.T("error.origin.title")
 		e.Text = loc.Tf("error.origin.text", map[string]any{"Origin": oe.origin, "BaseURL": oe.base})
 		e.Link = &Link{Href: oe.base + "/", Text: oe.base}
-	case errors.Is(err, errCSRF):
-		e.Heading, e.Text = loc.T("error.csrf.title"), loc.T("error.csrf.text")
-		e.Resend = s.resendForm(c, loc)
+	case resend != nil:
+		e.Heading, e.Text, e.Resend = loc.T("error.csrf.title"), loc.T("error.csrf.text"), resend
 	case status == fiber.StatusNotFound:
 		e.Heading, e.Text = loc.T("error.not_found.title"), loc.T("error.not_found.text")
 	case status == fiber.StatusForbidden:

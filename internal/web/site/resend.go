@@ -38,6 +38,12 @@ func (s *Site) resendForm(c *fiber.Ctx, loc *i18n.Localizer) *Resend {
 	if c.Method() != fiber.MethodPost || IsAPI(c) || !strings.HasPrefix(action, "/") || strings.HasPrefix(action, "//") {
 		return nil
 	}
+	// NB: only a form the browser says it sent from this site's own page: one from another site
+	// (an attack) must not come back as a form of ours, with a valid token, one tap from sent.
+	origin := c.Get(fiber.HeaderOrigin)
+	if c.Get("Sec-Fetch-Site") != "same-origin" && (origin == "" || !s.ownOrigin(c, origin)) {
+		return nil
+	}
 	r := &Resend{Action: action, Token: s.CSRFToken(c), Submit: loc.T("error.csrf.submit")}
 	for k, v := range c.Request().PostArgs().All() {
 		name := string(k)

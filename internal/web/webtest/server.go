@@ -44,9 +44,12 @@ type Server struct {
 	Metrics http.Handler
 	DB      *db.DB
 	KV      kv.Store
-	Config  *config.Config
-	logs    *lockedBuilder
-	mfa     *mfaKeys // the authenticator apps of the staff it enrolled (mfa.go)
+	// Sessions is where the server keeps browser sessions (app.Sessions): the database beside
+	// the in-process store, Redis otherwise.
+	Sessions auth.SessionStore
+	Config   *config.Config
+	logs     *lockedBuilder
+	mfa      *mfaKeys // the authenticator apps of the staff it enrolled (mfa.go)
 }
 
 // Option changes how New builds a server.
@@ -119,7 +122,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = a.Shutdown() })
-	return &Server{Services: svc, App: a, Metrics: metrics, DB: d, KV: store, Config: cfg, logs: logs,
+	return &Server{Services: svc, App: a, Metrics: metrics, DB: d, KV: store, Sessions: app.Sessions(d, store), Config: cfg, logs: logs,
 		mfa: &mfaKeys{apps: map[string]*authenticator{}}}
 }
 
