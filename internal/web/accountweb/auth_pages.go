@@ -47,11 +47,15 @@ type signInRequest struct {
 func (h *Handler) ShowRegisterPage(c *fiber.Ctx) error {
 	loc := site.Lang(c)
 	if site.User(c) != nil {
-		return site.Redirect(c, site.Path(loc.Tag, "me"))
+		return site.Redirect(c, site.LocalPath(next(c), loc.Tag, site.Path(loc.Tag, "me")))
 	}
 	in := registerRequest{profileRequest: profileRequest{Language: loc.Tag}}
 	return site.Render(c, AuthForm(h.registerPage(c, in, nil)))
 }
+
+// next is where the reader was going before the sign-in or registration form (?next=, a page of
+// this site in this language), "" for none.
+func next(c *fiber.Ctx) string { return site.LocalPath(c.Query("next"), site.Lang(c).Tag, "") }
 
 // Register creates an account from the form and signs the new user in on this browser.
 func (h *Handler) Register(c *fiber.Ctx) error {
@@ -71,6 +75,9 @@ func (h *Handler) Register(c *fiber.Ctx) error {
 	if err := h.site.StartSession(c, u); err != nil {
 		return err
 	}
+	if to := next(c); to != "" {
+		return site.Redirect(c, to) // back where the reader was going, signed in
+	}
 	return site.Redirect(c, site.Done(site.Path(site.Lang(c).Tag, "me"), "registered"))
 }
 
@@ -81,12 +88,14 @@ func (h *Handler) registerPage(c *fiber.Ctx, in registerRequest, errs validate.E
 			Required: true, Error: site.FieldError(loc, errs, "email")},
 		site.Field{Name: "password", Label: loc.T("auth.field.password"), Type: "password", Autocomplete: "new-password",
 			Required: true, MinLength: 8, Hint: loc.T("auth.password.hint"), Error: site.FieldError(loc, errs, "password")})
+	to := next(c)
 	return AuthPage{
-		Page:    h.site.Page(c, "/register", loc.T("auth.register.heading"), "register"),
+		Page:    h.site.Page(c, "/register", loc.T("auth.register.heading"), "register").WithNext(to),
 		Heading: loc.T("auth.register.heading"),
 		Intro:   loc.T("auth.register.intro"),
-		Form:    site.Form{Action: site.Path(loc.Tag, "register"), Submit: loc.T("auth.register.submit"), Fields: fields},
-		Links:   []site.Link{{Href: site.Path(loc.Tag, "login"), Text: loc.T("auth.register.have_account")}},
+		Form: site.Form{Action: site.WithQuery(site.Path(loc.Tag, "register"), "next", to), Submit: loc.T("auth.register.submit"),
+			Fields: fields},
+		Links: []site.Link{{Href: site.WithQuery(site.Path(loc.Tag, "login"), "next", to), Text: loc.T("auth.register.have_account")}},
 	}
 }
 
@@ -134,11 +143,12 @@ func (h *Handler) SignIn(c *fiber.Ctx) error {
 
 func (h *Handler) signInPage(c *fiber.Ctx, in signInRequest, formErr string) AuthPage {
 	loc := site.Lang(c)
+	to := site.LocalPath(in.Next, loc.Tag, "")
 	return AuthPage{
-		Page:    h.site.Page(c, "/login", loc.T("auth.signin.heading"), "login"),
+		Page:    h.site.Page(c, "/login", loc.T("auth.signin.heading"), "login").WithNext(to),
 		Heading: loc.T("auth.signin.heading"),
 		Form: site.Form{
-			Action: site.WithQuery(site.Path(loc.Tag, "login"), "next", site.LocalPath(in.Next, loc.Tag, "")),
+			Action: site.WithQuery(site.Path(loc.Tag, "login"), "next", to),
 			Submit: loc.T("auth.signin.submit"),
 			Error:  formErr,
 			Fields: []site.Field{
@@ -148,7 +158,7 @@ func (h *Handler) signInPage(c *fiber.Ctx, in signInRequest, formErr string) Aut
 		},
 		Links: []site.Link{
 			{Href: site.Path(loc.Tag, "password", "forgot"), Text: loc.T("auth.signin.forgot")},
-			{Href: site.Path(loc.Tag, "register"), Text: loc.T("auth.signin.no_account")},
+			{Href: site.WithQuery(site.Path(loc.Tag, "register"), "next", to), Text: loc.T("auth.signin.no_account")},
 		},
 	}
 }

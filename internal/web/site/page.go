@@ -2,6 +2,7 @@ package site
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -24,6 +25,9 @@ type Page struct {
 	// Unprefixed marks a page outside the /{lang}/ tree (certificate verification): Path is its
 	// whole address, and the page in another language is Path?lang=tag.
 	Unprefixed bool
+	// ReturnTo is where the page's form sends the reader afterwards, after the language prefix
+	// ("/courses/x"), so that the language switcher keeps it, in the other language.
+	ReturnTo string
 }
 
 // Assets are the content-hashed URLs of the static files.
@@ -51,7 +55,20 @@ func (p Page) LangURL(tag string) string {
 	if p.Unprefixed {
 		return p.Path + "?lang=" + tag
 	}
+	if p.ReturnTo != "" {
+		return WithQuery("/"+tag+p.Path, "next", "/"+tag+p.ReturnTo)
+	}
 	return "/" + tag + p.Path
+}
+
+// WithNext is the page with the reader's destination next (a local address in the page's
+// language, as LocalPath accepts it; "" for none) kept across the language switcher.
+func (p Page) WithNext(next string) Page {
+	p.ReturnTo = strings.TrimPrefix(next, "/"+p.L.Tag)
+	if p.ReturnTo == next { // not in the page's language: not kept
+		p.ReturnTo = ""
+	}
+	return p
 }
 
 // URL is an address inside the site in the page's language: URL("/courses") is "/fr/courses".
