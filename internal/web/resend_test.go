@@ -113,3 +113,31 @@ func TestExpiredRegistrationAsksOnlyForThePassword(t *testing.T) {
 	}
 	webtest.WantSignedIn(t, b, "wei.zhang@example.org", "after the registration was sent again")
 }
+
+// A form refused for rate (a new account changing its profile again and again) comes back with
+// what it held and says when to send it again, instead of a page with only a link home.
+func TestFormRefusedForRateKeepsItsInput(t *testing.T) {
+	t.Parallel()
+	ts := webtest.New(t)
+	ts.CreateUser(t, "amina@example.org", "Amina Diallo")
+	b := ts.SignInBrowser(t, "amina@example.org", webtest.Password)
+	b.Header.Set("Sec-Fetch-Site", "same-origin")
+	token := b.FormToken("/fr/me")
+	for i := range 100 {
+		name := "Amina Diallo " + strings.Repeat("I", i%5+1)
+		resp, body := b.Post("/fr/me", url.Values{"name": {name}, "language": {"fr"}, "country": {"SN"}, "csrf_token": {token}})
+		if resp.StatusCode == http.StatusSeeOther {
+			continue
+		}
+		wait := resp.Header.Get("Retry-After")
+		webtest.WantPage(t, "profile form refused for rate", resp, body, http.StatusTooManyRequests,
+			[]string{webtest.PageText(t, "fr", "error.too_many.form", map[string]any{"Seconds": wait})})
+		action, values, _ := resendForm(t, body)
+		if action != "/fr/me" || values.Get("name") != name {
+			t.Fatalf("the form to send again: %s %v, want the profile with name %q", action, values, name)
+		}
+		t.Logf("refused after %d changes; told to wait %s s", i, wait)
+		return
+	}
+	t.Fatal("100 profile changes in a row by a new account, none refused")
+}

@@ -10,7 +10,8 @@ import (
 // routes is the whole route table, one line a route, grouped by surface, with the guards on the
 // group or on the line: site.SignedIn (a visitor is sent to sign in, or answered 401),
 // site.RequireRole (403 for the others), CheckCSRF (every page form), LimitWrites (every write
-// of a signed-in user) and the account limits. Fixed paths come before /:lang so that a language
+// of a signed-in user that others read or that changes the account), LimitProgress (a learner's
+// own progress: enrolling, lessons done, quiz answers) and the account limits. Fixed paths come before /:lang so that a language
 // can never shadow them. Paths no route serves answer 404 (405 for a known path with another
 // method) through site.HandleError: problem+json under /api/, an HTML page elsewhere.
 func (w *server) routes(app *fiber.App) {
@@ -34,11 +35,11 @@ func (w *server) routes(app *fiber.App) {
 	api.Get("/courses", course.ListCourses)
 	api.Get("/courses/:slug", course.ShowCourse)
 	api.Get("/courses/:slug/lessons/:lesson", course.ShowLesson)
-	api.Post("/courses/:slug/enrollment", signedIn, s.LimitWrites, course.EnrollInCourse)
-	api.Put("/courses/:slug/lessons/:lesson/completion", signedIn, s.LimitWrites, course.CompleteLesson)
+	api.Post("/courses/:slug/enrollment", signedIn, s.LimitProgress, course.EnrollInCourse)
+	api.Put("/courses/:slug/lessons/:lesson/completion", signedIn, s.LimitProgress, course.CompleteLesson)
 	api.Get("/courses/:slug/progress", signedIn, course.ShowProgress)
 	api.Get("/courses/:slug/quizzes/:quiz", course.ShowQuiz)
-	api.Post("/courses/:slug/quizzes/:quiz/attempts", signedIn, s.LimitWrites, course.SubmitQuizAttempt)
+	api.Post("/courses/:slug/quizzes/:quiz/attempts", signedIn, s.LimitProgress, course.SubmitQuizAttempt)
 	api.Post("/courses/:slug/publish", managers, s.LimitWrites, course.PublishCourse)
 	api.Post("/courses/:slug/unpublish", managers, s.LimitWrites, course.UnpublishCourse)
 	api.Get("/certificates/:id", course.ShowCertificate)
@@ -56,13 +57,13 @@ func (w *server) routes(app *fiber.App) {
 	pages.Get("", w.showHomePage)
 	pages.Get("/courses", course.ShowCatalogPage)
 	pages.Get("/courses/:slug", course.ShowCoursePage)
-	forms.Post("/courses/:slug/enrollment", signedIn, s.LimitWrites, course.Enroll)
+	forms.Post("/courses/:slug/enrollment", signedIn, s.LimitProgress, course.Enroll)
 	pages.Get("/courses/:slug/quizzes/:quiz", course.ShowQuizPage)
-	forms.Post("/courses/:slug/quizzes/:quiz", signedIn, s.LimitWrites, course.SubmitQuiz)
+	forms.Post("/courses/:slug/quizzes/:quiz", signedIn, s.LimitProgress, course.SubmitQuiz)
 	pages.Get("/courses/:slug/quizzes/:quiz/attempts/:id", signedIn, course.ShowQuizResult)
 	pages.Get("/courses/:slug/offline", course.DownloadCourse) // NB: before /courses/:slug/:lesson, which would take it for a lesson
 	pages.Get("/courses/:slug/:lesson", course.ShowLessonPage)
-	forms.Post("/courses/:slug/:lesson/done", signedIn, s.LimitWrites, course.MarkLessonDone)
+	forms.Post("/courses/:slug/:lesson/done", signedIn, s.LimitProgress, course.MarkLessonDone)
 	pages.Get("/curricula", course.ShowCurriculaIndex)
 	pages.Get("/curricula/:slug", course.ShowCurriculumPage)
 	pages.Get("/certificates/:id/print", course.ShowPrintableCertificate)

@@ -260,10 +260,13 @@ func (s *Site) renderErrorPage(c *fiber.Ctx, status int, rid string, err error) 
 	e := ErrorPage{Status: status}
 	var oe *originError
 	var resend *Resend
-	if errors.Is(err, errCSRF) {
+	if errors.Is(err, errCSRF) || errors.Is(err, ErrTooMany) {
 		resend = s.resendForm(c, loc)
 	}
 	switch {
+	case resend != nil && errors.Is(err, ErrTooMany):
+		wait, _ := strconv.Atoi(string(c.Response().Header.Peek(fiber.HeaderRetryAfter)))
+		e.Heading, e.Text, e.Resend = loc.T("error.too_many.title"), loc.Tf("error.too_many.form", map[string]any{"Seconds": max(wait, 1)}), resend
 	case errors.As(err, &oe):
 		e.Heading = loc.T("error.origin.title")
 		e.Text = loc.Tf("error.origin.text", map[string]any{"Origin": oe.origin, "BaseURL": oe.base})

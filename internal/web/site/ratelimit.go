@@ -22,7 +22,11 @@ var (
 	AnonymousLimit = kv.Limit{Rate: 300, Period: time.Minute, Burst: 120} // any request without a signed-in user, per IP
 	limitWrites    = kv.Limit{Rate: 60, Period: time.Minute, Burst: 30}   // writes per user
 	limitWritesNew = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10}   // writes per user in the first day
-	newAccountAge  = 24 * time.Hour
+	// LimitProgressRate is the limit of a learner's progress (enrolling, marking lessons done,
+	// answering quizzes), per user whatever the account's age: a learner clicking through a
+	// course is not a spammer, and quiz attempts have a limit of their own.
+	LimitProgressRate = kv.Limit{Rate: 120, Period: time.Minute, Burst: 60}
+	newAccountAge     = 24 * time.Hour
 	// storeRetryAfter is what a request that needs the shared store is told while it is down.
 	storeRetryAfter = 5 * time.Second
 	// StoreDownPause is how long the limiter stops asking a store that just failed; after it, the
@@ -102,6 +106,20 @@ func (s *Site) LimitAnonymous(c *fiber.Ctx) error {
 	}
 	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 	if err := s.Enforce(c, "anon:"+LimitKey(c), AnonymousLimit, safe); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// LimitProgress is the per-user limit on a learner's progress (LimitProgressRate): generous, the
+// same on an account's first day as later, and apart from LimitWrites' budget for what others
+// read.
+func (s *Site) LimitProgress(c *fiber.Ctx) error {
+	u := User(c)
+	if u == nil {
+		return c.Next() // NB: every route puts SignedIn first; nobody to count here
+	}
+	if err := s.Enforce(c, "progress:"+u.ID, LimitProgressRate, false); err != nil {
 		return err
 	}
 	return c.Next()
