@@ -234,7 +234,8 @@ func contentCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, v
 	return 0
 }
 
-// checkContent is `capacityhub content check [DIR]`.
+// checkContent is `capacityhub content check [DIR]`: every problem, or else each course's
+// coverage per language (lessons and quizzes written in it, of all) and the count.
 func checkContent(dir string, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 1 {
 		dir = args[0]
@@ -242,6 +243,17 @@ func checkContent(dir string, args []string, stdout, stderr io.Writer) int {
 	sources, ok := loadContent(dir, stdout, stderr)
 	if !ok {
 		return 1
+	}
+	for _, src := range sources {
+		var langs []string
+		for _, c := range src.Coverage() {
+			l := fmt.Sprintf("%s %d/%d lessons, %d/%d quizzes", c.Lang, c.Lessons, c.LessonsTotal, c.Quizzes, c.QuizzesTotal)
+			if !c.Complete() {
+				l += " (the rest in English)"
+			}
+			langs = append(langs, l)
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", src.Slug, strings.Join(langs, "; "))
 	}
 	noun := "courses"
 	if len(sources) == 1 {

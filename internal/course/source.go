@@ -827,3 +827,45 @@ func (r *reader) checkStrayFiles(dir string, langs []string, modules []ModuleSou
 		r.add(p, 0, "not part of the course: no lesson or quiz in course.toml matches this file")
 	}
 }
+
+// Coverage is how much of a course is written in one language: lessons and quizzes (a quiz counts
+// when every one of its questions is).
+type Coverage struct {
+	Lang                  string
+	Lessons, LessonsTotal int
+	Quizzes, QuizzesTotal int
+}
+
+// Complete tells whether the course reads wholly in the language, with no English fallback.
+func (c Coverage) Complete() bool { return c.Lessons == c.LessonsTotal && c.Quizzes == c.QuizzesTotal }
+
+// Coverage is the course's coverage in each of its languages, in Languages order.
+func (s Source) Coverage() []Coverage {
+	out := make([]Coverage, 0, len(s.Languages))
+	for _, lang := range s.Languages {
+		c := Coverage{Lang: lang}
+		for _, m := range s.Modules {
+			for _, l := range m.Lessons {
+				c.LessonsTotal++
+				if _, ok := l.Body[lang]; ok {
+					c.Lessons++
+				}
+			}
+			if m.Quiz == nil {
+				continue
+			}
+			c.QuizzesTotal++
+			written := true
+			for _, q := range m.Quiz.Questions {
+				if _, ok := q.Text[lang]; !ok {
+					written = false
+				}
+			}
+			if written {
+				c.Quizzes++
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
