@@ -12,6 +12,7 @@ import (
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
+	"capacityhub/internal/i18n"
 	"capacityhub/internal/web/webtest"
 )
 
@@ -102,6 +103,7 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 		{name: "admin-curricula", path: "/admin/curricula", who: manager},
 		{name: "admin-curriculum-form", path: "/admin/curricula/regulator-path/edit", who: manager},
 	}
+	t.Run("phone first screen", func(t *testing.T) { s.checkFirstScreen(t, learner) })
 	for _, lang := range []string{"ar", "fr"} {
 		for _, pg := range pages {
 			t.Run(lang+" "+pg.name, func(t *testing.T) {
@@ -177,5 +179,46 @@ func (s *browserSuite) checkCoursePage(t *testing.T, lang, path string, who *aut
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkFirstScreen opens the catalogue on a 390 × 844 phone in each language: the first course's
+// title is on the first screen, without scrolling; and the quiz's radio buttons and checkboxes
+// are targets of 24 px at least (WCAG 2.2 target size).
+func (s *browserSuite) checkFirstScreen(t *testing.T, learner *auth.User) {
+	for _, lang := range i18n.Languages {
+		tab := s.tab(t)
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+			t.Fatal(err)
+		}
+		s.open(t, tab, "/"+lang.Tag+"/courses", 200)
+		bottom, err := chromedp.Run(tab, chromedp.Evaluate[float64](`document.querySelector(".courses .card h2").getBoundingClientRect().bottom`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bottom > 844 {
+			t.Errorf("%s: the first course's title ends %.0f px down, below a 390 × 844 phone's first screen", lang.Tag, bottom)
+		}
+	}
+	tab := s.tab(t)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.server.Auth.StartSession(context.Background(), learner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(s.base)
+	if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "session", Value: token, Domain: u.Hostname(), Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	s.open(t, tab, "/en/courses/ai-basics/quizzes/basics", 200)
+	smallest, err := chromedp.Run(tab, chromedp.Evaluate[float64](`Math.min(...[...document.querySelectorAll("input[type=radio], input[type=checkbox]")]
+		.map(e => Math.min(e.getBoundingClientRect().width, e.getBoundingClientRect().height)))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if smallest < 24 {
+		t.Errorf("the quiz's smallest choice is %.1f px, want 24 px at least", smallest)
 	}
 }
