@@ -42,10 +42,11 @@ func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *moderation.Aud
 }
 
 // Sessions is where browser sessions live: in the kv store when it is shared (Redis), and in the
-// database when it is this process's memory, which a restart would empty.
+// database when it is this process's memory, which a restart would empty (the memory then
+// caches them).
 func Sessions(d *db.DB, store kv.Store) auth.SessionStore {
 	if _, inProcess := store.(*kv.Memory); inProcess {
-		return auth.DatabaseSessions(d)
+		return auth.DatabaseSessions(d, store)
 	}
 	return store
 }

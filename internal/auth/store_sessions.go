@@ -23,26 +23,38 @@ type SessionStore interface {
 // sessionSweepEvery is how often ended sessions are deleted from the table, at most.
 const sessionSweepEvery = 10 * time.Minute
 
-// dbSessions is a SessionStore in the sessions table.
+// dbSessions is a SessionStore in the sessions table, read through an in-process cache: a
+// request of a signed-in reader costs no query once its session is cached, and a restart, which
+// empties the cache, loses nothing. NB: the cache is right because the database keeps sessions
+// only for a server that runs alone (see app.Sessions): every write goes through this process.
 type dbSessions struct {
 	db        *db.DB
+	cache     SessionStore
 	now       func() time.Time
 	lastSweep atomic.Int64 // unix nanoseconds
 }
 
-// DatabaseSessions keeps sessions in the database.
-func DatabaseSessions(d *db.DB) SessionStore { return &dbSessions{db: d, now: time.Now} }
+// DatabaseSessions keeps sessions in the database, cached in cache (the in-process store).
+func DatabaseSessions(d *db.DB, cache SessionStore) SessionStore {
+	return &dbSessions{db: d, cache: cache, now: time.Now}
+}
 
 // Get implements SessionStore: kv.ErrNotFound for a session that is not there or has ended.
 func (s *dbSessions) Get(ctx context.Context, key string) ([]byte, error) {
-	var data string
-	err := s.db.R.QueryRowContext(ctx, "SELECT data FROM sessions WHERE session_key = $1 AND expires_at > $2",
-		key, db.FormatTime(s.now())).Scan(&data)
+	if b, err := s.cache.Get(ctx, key); err == nil {
+		return b, nil
+	}
+	var data, expires string
+	err := s.db.R.QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE session_key = $1 AND expires_at > $2",
+		key, db.FormatTime(s.now())).Scan(&data, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kv.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
+	}
+	if t, err := db.ParseTime(expires); err == nil {
+		_ = s.cache.Set(ctx, key, []byte(data), t.Sub(s.now()))
 	}
 	return []byte(data), nil
 }
@@ -56,6 +68,7 @@ func (s *dbSessions) Set(ctx context.Context, key string, value []byte, ttl time
 	if err != nil {
 		return err
 	}
+	_ = s.cache.Set(ctx, key, value, ttl)
 	if last := s.lastSweep.Load(); now.UnixNano()-last > int64(sessionSweepEvery) && s.lastSweep.CompareAndSwap(last, now.UnixNano()) {
 		_, err = s.db.W.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= $1", db.FormatTime(now))
 	}
@@ -64,6 +77,7 @@ func (s *dbSessions) Set(ctx context.Context, key string, value []byte, ttl time
 
 // Delete implements SessionStore.
 func (s *dbSessions) Delete(ctx context.Context, keys ...string) error {
+	_ = s.cache.Delete(ctx, keys...)
 	for _, k := range keys {
 		if _, err := s.db.W.ExecContext(ctx, "DELETE FROM sessions WHERE session_key = $1", k); err != nil {
 			return err
