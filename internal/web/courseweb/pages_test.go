@@ -321,6 +321,10 @@ func TestQuizAttemptsFailAndPass(t *testing.T) {
 		webtest.PageText(t, "en", "quiz.result.passed_text"), webtest.PageText(t, "en", "quiz.result.score", map[string]any{"Score": "100%", "PassMark": "70%"}),
 		"EXPLAIN-Q1", "EXPLAIN-Q2", webtest.PageText(t, "en", "quiz.practice"),
 	}, `<li class="result wrong">`, "/certificates/", webtest.PageText(t, "en", "quiz.result.hidden"))
+	// The language switcher of a result page shows the same result in the other language.
+	if want := `href="/fr` + strings.TrimPrefix(results[1], "/en") + `"`; !strings.Contains(body, want) {
+		t.Errorf("the result page's language switcher does not lead to the same result (%s)", want)
+	}
 	// Passed: the first attempt now shows the right answers and every explanation.
 	resp, body = s.browser.Get(results[0])
 	webtest.WantPage(t, "failed attempt once passed", resp, body, 200, []string{rightAnswer, "EXPLAIN-Q2"}, webtest.PageText(t, "en", "quiz.result.hidden"))

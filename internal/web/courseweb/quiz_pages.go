@@ -124,6 +124,8 @@ func (h *Handler) ShowQuizResult(c *fiber.Ctx) error {
 	res := QuizResultPage{Page: view.Page, Course: view.Course, Quiz: view.Quiz, Attempt: a,
 		JustCompleted: c.Query("completed") == "1" && a.Progress.Completed}
 	res.Title = loc.T("quiz.result.heading") + " · " + view.Quiz.Title
+	// NB: the language switcher shows this same result in the other language, not the quiz.
+	res.Path = site.Path("courses", view.Course.Slug, "quizzes", view.Quiz.Slug, "attempts", a.ID)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return site.Render(c, QuizResult(res))
 }
