@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"capacityhub/internal/db"
@@ -39,4 +40,24 @@ func (s *Service) Certificate(ctx context.Context, id, lang string) (*Certificat
 	c.IssuedAt, _ = db.ParseTime(issued)
 	c.Valid = true
 	return &c, nil
+}
+
+// NormalizeCertificateID reads a certificate number as a person may type it from paper: in any
+// case, with spaces or hyphens between groups.
+func NormalizeCertificateID(s string) string {
+	return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(strings.TrimSpace(s)))
+}
+
+// ValidCertificateID tells whether id has the shape of a certificate number (db.NewID: 26
+// characters of lower-case base32), so that nothing else is looked up.
+func ValidCertificateID(id string) bool {
+	if len(id) != 26 {
+		return false
+	}
+	for _, r := range id {
+		if (r < 'a' || r > 'z') && (r < '2' || r > '7') {
+			return false
+		}
+	}
+	return true
 }

@@ -98,6 +98,7 @@ func (s *browserSuite) testCoursePages(t *testing.T) {
 		{name: "quiz-paused", path: "/courses/ai-basics/quizzes/basics", who: paused},
 		{name: "me-mfa-setup", path: "/me", who: enrolling},
 		{name: "signin-code", path: "/login/code"},
+		{name: "certificate-lookup", path: "/certificates"},
 		{name: "certificate-print", path: "/certificates/" + cert + "/print"},
 		{name: "admin-courses", path: "/admin/courses", who: manager},
 		{name: "admin-curricula", path: "/admin/curricula", who: manager},

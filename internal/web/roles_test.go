@@ -120,6 +120,7 @@ var routeAccess = map[string]roleRule{
 	"GET /:lang/curricula":                                {who: forAnyone},
 	"GET /:lang/curricula/:slug":                          {who: forAnyone},
 	"GET /certificates/:id":                               {who: forAnyone},
+	"GET /:lang/certificates":                             {who: forAnyone},
 	"GET /:lang/certificates/:id/print":                   {who: forAnyone},
 	"GET /:lang/questions":                                {who: forAnyone},
 	"GET /:lang/forums":                                   {who: forAnyone},

@@ -66,6 +66,7 @@ func (w *server) routes(app *fiber.App) {
 	forms.Post("/courses/:slug/:lesson/done", signedIn, s.LimitProgress, course.MarkLessonDone)
 	pages.Get("/curricula", course.ShowCurriculaIndex)
 	pages.Get("/curricula/:slug", course.ShowCurriculumPage)
+	pages.Get("/certificates", course.ShowCertificateLookup)
 	pages.Get("/certificates/:id/print", course.ShowPrintableCertificate)
 	pages.Get("/questions", w.showComingSoon("questions", "nav.questions"))
 	pages.Get("/forums", w.showComingSoon("forums", "nav.forums"))

@@ -1,6 +1,8 @@
 package courseweb
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"capacityhub/internal/course"
@@ -40,4 +42,38 @@ func (h *Handler) ShowPrintableCertificate(c *fiber.Ctx) error {
 	p := h.site.Page(c, verify+"/print", loc.T("cert.title")+" · "+cert.Name, "")
 	return site.Render(c, CertificatePrint(CertificatePage{Page: p, Certificate: cert,
 		VerifyURL: h.site.Config().BaseURL.String() + verify}))
+}
+
+// CertificateLookupPage is the form that finds a certificate by its number.
+type CertificateLookupPage struct {
+	site.Page
+	Field    site.Field
+	NotFound bool
+}
+
+// ShowCertificateLookup is /{lang}/certificates: a GET form for a certificate's number (as printed
+// on it, in any case, with or without spaces), which sends the reader to its verification page.
+// A number of the wrong shape is a 422 naming the field; one no certificate has, a 404 saying so.
+func (h *Handler) ShowCertificateLookup(c *fiber.Ctx) error {
+	loc := site.Lang(c)
+	number := c.Query("number")
+	v := CertificateLookupPage{Page: h.site.Page(c, "/certificates", loc.T("cert.lookup.heading"), ""),
+		Field: site.Field{Name: "number", Label: loc.T("cert.id"), Type: "text", Value: number, Required: true,
+			MaxLength: 64, Autocomplete: "off", Hint: loc.T("cert.lookup.hint")}}
+	if number == "" {
+		return site.Render(c, CertificateLookup(v))
+	}
+	id := course.NormalizeCertificateID(number)
+	if !course.ValidCertificateID(id) {
+		v.Field.Error = loc.T("cert.lookup.invalid")
+		return site.RenderStatus(c, fiber.StatusUnprocessableEntity, CertificateLookup(v))
+	}
+	if _, err := h.courses.Certificate(c.UserContext(), id, loc.Tag); err != nil {
+		if !errors.Is(err, course.ErrNotFound) {
+			return err
+		}
+		v.NotFound = true
+		return site.RenderStatus(c, fiber.StatusNotFound, CertificateLookup(v))
+	}
+	return site.Redirect(c, site.WithQuery(site.Path("certificates", id), "lang", loc.Tag))
 }

@@ -701,3 +701,28 @@ func TestCurriculaIndex(t *testing.T) {
 		t.Errorf("the learning path is not listed")
 	}
 }
+
+// Anyone holding a printed certificate looks it up by its number, typed as read from paper, and
+// lands on its verification page; a mistyped number says so, in the reader's language.
+func TestCertificateLookupByNumber(t *testing.T) {
+	t.Parallel()
+	s := newPageScene(t, db.SQLite)
+	cert := completeAIBasics(t, s.srv, s.learner)
+	anon := s.srv.Browser(t)
+	resp, body := anon.Get("/zh/certificates")
+	webtest.WantPage(t, "lookup form", resp, body, 200, []string{webtest.PageText(t, "zh", "cert.lookup.heading"), `name="number"`})
+	typed := strings.ToUpper(cert[:8]) + " " + cert[8:17] + "-" + cert[17:]
+	resp, _ = anon.Get("/zh/certificates?number=" + url.QueryEscape(typed))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/certificates/"+cert+"?lang=zh" {
+		t.Fatalf("lookup of %q: %d to %q, want 303 to its verification page", typed, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body = anon.Get("/fr/certificates?number=" + strings.Repeat("a", 26))
+	webtest.WantPage(t, "unknown number", resp, body, 404, []string{webtest.PageText(t, "fr", "cert.lookup.not_found")})
+	resp, body = anon.Get("/ar/certificates?number=12345")
+	webtest.WantPage(t, "malformed number", resp, body, 422, []string{webtest.PageText(t, "ar", "cert.lookup.invalid"), `value="12345"`})
+	// The footer of every page leads there.
+	_, body = anon.Get("/en/courses")
+	if !strings.Contains(body, `href="/en/certificates"`) {
+		t.Error("the footer has no link to verify a certificate")
+	}
+}
