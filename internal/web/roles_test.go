@@ -63,6 +63,8 @@ var routeAccess = map[string]roleRule{
 	"GET /readyz":           {who: forAnyone},
 	"GET /static/*":         {who: forAnyone},
 	"GET /api/openapi.json": {who: forAnyone},
+	"GET /robots.txt":       {who: forAnyone},
+	"GET /sitemap.xml":      {who: forAnyone},
 
 	"POST /api/v1/auth/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
 		return url.Values{"email": {"api-" + id.slug() + "@example.org"}, "password": {webtest.Password}, "name": {"New " + id.name}, "country": {"KE"}}

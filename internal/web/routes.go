@@ -22,6 +22,8 @@ func (w *server) routes(app *fiber.App) {
 	app.Get("/readyz", w.showReadiness)
 	app.Get("/static/*", w.assets.serveStatic)
 	app.Get("/api/openapi.json", w.showOpenAPI)
+	app.Get("/robots.txt", w.showRobots)
+	app.Get("/sitemap.xml", course.ShowSitemap)
 
 	api := site.NewRoutes(app, "/api/v1", s.APILanguage)
 	api.Post("/auth/register", account.LimitRegistration, account.RegisterAPI)

@@ -31,7 +31,9 @@ func (h *Handler) ShowCoursePage(c *fiber.Ctx) error {
 		return err
 	}
 	path := site.Path("courses", d.Slug)
-	view := CoursePage{Page: h.site.Page(c, path, d.Title+" · "+loc.T("site.name"), "courses"),
+	page := h.site.Page(c, path, d.Title+" · "+loc.T("site.name"), "courses")
+	page.Description = d.Summary
+	view := CoursePage{Page: page,
 		Course: d, Prerequisites: prereqs, OfflineURL: site.Path(loc.Tag, "courses", d.Slug, "offline")}
 	if u == nil {
 		view.SignInURL = site.SignInURL(loc.Tag, path)

@@ -36,7 +36,9 @@ func (h *Handler) ShowLessonPage(c *fiber.Ctx) error {
 		return err
 	}
 	path := site.Path("courses", d.Slug, l.Slug)
-	view := LessonPage{Page: h.site.Page(c, path, l.Title+" · "+d.Title, "courses"), LessonPlace: place, Course: d, Lesson: l}
+	page := h.site.Page(c, path, l.Title+" · "+d.Title, "courses")
+	page.Description = d.Summary
+	view := LessonPage{Page: page, LessonPlace: place, Course: d, Lesson: l}
 	if u == nil {
 		view.SignInURL = site.SignInURL(loc.Tag, path)
 	} else if view.Progress, err = h.courses.Progress(ctx, u, d.Slug); err != nil {

@@ -25,6 +25,10 @@ type Page struct {
 	// Unprefixed marks a page outside the /{lang}/ tree (certificate verification): Path is its
 	// whole address, and the page in another language is Path?lang=tag.
 	Unprefixed bool
+	// Base is BASE_URL, without a trailing slash: the canonical and alternate links are absolute.
+	Base string
+	// Description is the page's meta description (a course's summary…); the site's own when "".
+	Description string
 	// ReturnTo is where the page's form sends the reader afterwards, after the language prefix
 	// ("/courses/x"), so that the language switcher keeps it, in the other language.
 	ReturnTo string
@@ -43,7 +47,8 @@ var formSections = map[string]bool{"login": true, "register": true, "password": 
 // the page's address after the language prefix. A signed-in reader's pages carry a CSRF token
 // (the sign-out button is a form), and so do pages with a form for anyone.
 func (s *Site) Page(c *fiber.Ctx, path, title, section string) Page {
-	p := Page{L: Lang(c), Title: title, Path: path, Section: section, Assets: s.assets, User: User(c), Flash: flash(c, section)}
+	p := Page{L: Lang(c), Title: title, Path: path, Section: section, Assets: s.assets, User: User(c), Flash: flash(c, section),
+		Base: s.base}
 	if p.User != nil || c.Method() != fiber.MethodGet || formSections[section] {
 		p.CSRF = s.CSRFToken(c)
 	}
@@ -59,6 +64,23 @@ func (p Page) LangURL(tag string) string {
 		return WithQuery("/"+tag+p.Path, "next", "/"+tag+p.ReturnTo)
 	}
 	return "/" + tag + p.Path
+}
+
+// FullTitle is the <title>: the page's title, naming the site unless it does already.
+func (p Page) FullTitle() string {
+	name := p.L.T("site.name")
+	if strings.Contains(p.Title, name) {
+		return p.Title
+	}
+	return p.Title + " · " + name
+}
+
+// MetaDescription is the page's description for search engines and link previews.
+func (p Page) MetaDescription() string {
+	if p.Description != "" {
+		return p.Description
+	}
+	return p.L.T("footer.about")
 }
 
 // WithNext is the page with the reader's destination next (a local address in the page's

@@ -7,6 +7,7 @@ package site
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,12 +44,14 @@ type Site struct {
 	// another address) once per interval.
 	dbUnavailable func(error) bool
 	notices       throttledLog
+	base          string // BASE_URL without its trailing slash
 }
 
 // New builds the kernel. Close releases what it started.
 func New(d Deps) *Site {
 	return &Site{cfg: d.Config, i18n: d.I18n, log: d.Logger, auth: d.Auth, limiter: newLimiter(d.KV),
-		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), assets: d.Assets, dbUnavailable: d.Unavailable}
+		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), assets: d.Assets, dbUnavailable: d.Unavailable,
+		base: strings.TrimSuffix(d.Config.BaseURL.String(), "/")}
 }
 
 // Close stops the rate limiter's in-process fallback.
