@@ -271,6 +271,8 @@ func loadContent(dir string, stdout, stderr io.Writer) ([]course.Source, bool) {
 		return nil, false
 	}
 	sources, problems := course.LoadAll(os.DirFS(dir), app.LessonSlugsTaken)
+	_, pathProblems := course.LoadPaths(os.DirFS(dir))
+	problems = append(problems, pathProblems...)
 	for _, p := range problems {
 		p.File = filepath.Join(dir, p.File)
 		fmt.Fprintln(stdout, p.String())

@@ -116,6 +116,13 @@ func TestContentCheck(t *testing.T) {
 	if want := "zh 8/9 lessons, 2/3 quizzes (the rest in English)"; code != 0 || !strings.Contains(out, want) || !strings.HasSuffix(out, "\n1 course, no problems\n") {
 		t.Errorf("one course, partly translated: exit %d, %q; want %q and the count", code, out, want)
 	}
+	// A shipped learning path naming a course that is not there is a problem of its own.
+	if err := os.WriteFile(filepath.Join(one, "learning-paths.toml"), []byte("[[path]]\nslug = \"p\"\ncourses = [\"ai-network-operations\", \"no-such-course\"]\n[path.title]\nen = \"P\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd(t, nil, "content", "check", one); code != 1 || !strings.Contains(out, "learning-paths.toml:3: path p: no course \"no-such-course\"") {
+		t.Errorf("a path naming a missing course: exit %d, %q", code, out)
+	}
 	bad := filepath.Join(dir, "bad", "c1")
 	if err := os.MkdirAll(filepath.Join(bad, "en"), 0o755); err != nil {
 		t.Fatal(err)

@@ -134,6 +134,17 @@ func ImportContent(ctx context.Context, courses *course.Service, fsys fs.FS, whe
 		return err
 	}
 	log.Info("courses imported", "from", where, "added", len(rep.Added), "updated", len(rep.Updated), "unchanged", len(rep.Unchanged))
+	paths, problems := course.LoadPaths(fsys)
+	for _, p := range problems {
+		log.Warn("learning path not imported", "where", where, "problem", p.String())
+	}
+	added, err := courses.ImportPaths(ctx, paths)
+	if err != nil {
+		return err
+	}
+	if len(added) > 0 {
+		log.Info("learning paths imported", "from", where, "added", added)
+	}
 	return nil
 }
 

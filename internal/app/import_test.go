@@ -3,11 +3,14 @@ package app
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"capacityhub/content"
+	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
 	"capacityhub/internal/db"
 	"capacityhub/internal/moderation"
@@ -62,4 +65,33 @@ func TestImportContentWarnsOfPrerequisitesNotImported(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A fresh install has the shipped learning path, in the six languages, on both engines; it is the
+// managers' from then on: deleted, a later import does not bring it back.
+func TestShippedLearningPath(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		courses := course.New(d, moderation.NewAuditLog(d), log, nil)
+		if err := ImportContent(ctx, courses, content.FS, "built-in", log); err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"ar", "en", "es", "fr", "ru", "zh"} {
+			list, err := courses.Curricula(ctx, lang)
+			if err != nil || len(list) != 1 || list[0].Slug != "ai-for-regulators-essentials" || list[0].Language != lang {
+				t.Fatalf("learning paths in %s after a fresh import: %+v %v, want the shipped one, written in %s", lang, list, err, lang)
+			}
+		}
+		manager := &auth.User{ID: "m", Roles: []auth.Role{auth.RoleLearner, auth.RoleCurriculumManager}, MFA: true}
+		if err := courses.DeleteCurriculum(ctx, manager, "ai-for-regulators-essentials"); err != nil {
+			t.Fatal(err)
+		}
+		if err := ImportContent(ctx, courses, content.FS, "built-in", log); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := courses.Curricula(ctx, "en"); err != nil || len(list) != 0 {
+			t.Errorf("after the manager deleted it, an import brought back %+v (%v)", list, err)
+		}
+	})
 }
