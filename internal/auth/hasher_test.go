@@ -8,7 +8,7 @@ import (
 )
 
 func testHasher() *hasher {
-	return &hasher{capacity: 2, maxQueue: [2]int{1, 2}, maxWait: 300 * time.Millisecond}
+	return &hasher{capacity: 2, maxQueue: [2]int{1, 2}, maxWait: [2]time.Duration{time.Second, 300 * time.Millisecond}}
 }
 
 // The hasher runs at most capacity hashes, lets at most maxQueue requests of each lane wait for a

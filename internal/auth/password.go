@@ -45,8 +45,8 @@ var hashParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism:
 // whose client has gone"; a caller whose context ends (shutdown) is dropped at once.
 type hasher struct {
 	capacity int
-	maxQueue [2]int // per lane: priority, others
-	maxWait  time.Duration
+	maxQueue [2]int           // per lane: priority, others
+	maxWait  [2]time.Duration // per lane
 
 	mu      sync.Mutex
 	running int
@@ -59,11 +59,14 @@ type hasher struct {
 const (
 	hashQueuedPerCPU = 8
 	hashMaxWait      = time.Second
+	// hashMaxWaitFirst is the first lane's wait: the owner on her own device waits for a turn
+	// rather than be refused, as she goes ahead of everyone else anyway.
+	hashMaxWaitFirst = 5 * time.Second
 )
 
 func newHasher() *hasher {
 	n := runtime.NumCPU()
-	return &hasher{capacity: n, maxQueue: [2]int{2 * n, hashQueuedPerCPU * n}, maxWait: hashMaxWait}
+	return &hasher{capacity: n, maxQueue: [2]int{2 * n, hashQueuedPerCPU * n}, maxWait: [2]time.Duration{hashMaxWaitFirst, hashMaxWait}}
 }
 
 type priorityKey struct{}
@@ -97,7 +100,7 @@ func (h *hasher) acquire(ctx context.Context) error {
 	h.queue[l] = append(h.queue[l], turn)
 	h.mu.Unlock()
 
-	timer := time.NewTimer(h.maxWait)
+	timer := time.NewTimer(h.maxWait[l])
 	defer timer.Stop()
 	var err error
 	select {
