@@ -48,16 +48,5 @@ func NormalizeCertificateID(s string) string {
 	return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(strings.TrimSpace(s)))
 }
 
-// ValidCertificateID tells whether id has the shape of a certificate number (db.NewID: 26
-// characters of lower-case base32), so that nothing else is looked up.
-func ValidCertificateID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, r := range id {
-		if (r < 'a' || r > 'z') && (r < '2' || r > '7') {
-			return false
-		}
-	}
-	return true
-}
+// ValidCertificateID tells whether id has the shape of a certificate number (db.ValidID).
+func ValidCertificateID(id string) bool { return db.ValidID(id) }

@@ -198,6 +198,20 @@ func NewID() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
+// ValidID tells whether s has the shape of an id NewID makes (26 characters of lower-case
+// base32), so that nothing else is looked up.
+func ValidID(s string) bool {
+	if len(s) != 26 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '2' || r > '7') {
+			return false
+		}
+	}
+	return true
+}
+
 // IsUniqueViolation tells whether err is a UNIQUE or PRIMARY KEY constraint failure, on either
 // engine.
 func IsUniqueViolation(err error) bool {

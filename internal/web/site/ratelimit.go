@@ -115,28 +115,27 @@ func (s *Site) LimitAnonymous(c *fiber.Ctx) error {
 // same on an account's first day as later, and apart from LimitWrites' budget for what others
 // read.
 func (s *Site) LimitProgress(c *fiber.Ctx) error {
-	u := User(c)
-	if u == nil {
-		return c.Next() // NB: every route puts SignedIn first; nobody to count here
-	}
-	if err := s.Enforce(c, "progress:"+u.ID, LimitProgressRate, false); err != nil {
-		return err
-	}
-	return c.Next()
+	return s.limitUser(c, "progress:", func(*auth.User) kv.Limit { return LimitProgressRate })
 }
 
 // LimitWrites is the per-user write limit, stricter for accounts less than a day old; it stands
 // in front of every handler that changes something for a signed-in user.
 func (s *Site) LimitWrites(c *fiber.Ctx) error {
+	return s.limitUser(c, "write:", func(u *auth.User) kv.Limit {
+		if time.Since(u.CreatedAt) < newAccountAge && !u.Has(auth.RoleModerator) && !u.Has(auth.RoleCurriculumManager) {
+			return limitWritesNew
+		}
+		return limitWrites
+	})
+}
+
+// limitUser enforces the signed-in user's limit under prefix + their id.
+func (s *Site) limitUser(c *fiber.Ctx, prefix string, limitOf func(*auth.User) kv.Limit) error {
 	u := User(c)
 	if u == nil {
 		return c.Next() // NB: every route puts SignedIn or a role guard first; nobody to count here
 	}
-	limit := limitWrites
-	if time.Since(u.CreatedAt) < newAccountAge && !u.Has(auth.RoleModerator) && !u.Has(auth.RoleCurriculumManager) {
-		limit = limitWritesNew
-	}
-	if err := s.Enforce(c, "write:"+u.ID, limit, false); err != nil {
+	if err := s.Enforce(c, prefix+u.ID, limitOf(u), false); err != nil {
 		return err
 	}
 	return c.Next()
