@@ -160,6 +160,17 @@ func (s *Service) SubmitAttempt(ctx context.Context, u *auth.User, course, quiz,
 	return a, nil
 }
 
+// CheckAnswers tells whether answers fit the quiz's questions and choices, as SubmitAttempt
+// would, without scoring or keeping anything: a visitor's answers, held until they sign in, are
+// checked so.
+func (s *Service) CheckAnswers(ctx context.Context, u *auth.User, course, quiz string, answers map[string][]string) error {
+	sq, err := s.loadQuiz(ctx, u, course, quiz)
+	if err != nil {
+		return err
+	}
+	return sq.check(answers)
+}
+
 // keepAttempt stores a scored attempt when u's standing allows it, and returns the standing
 // after it.
 func (s *Service) keepAttempt(ctx context.Context, u *auth.User, course, quiz string, a *Attempt, answers map[string][]string) (*Standing, error) {

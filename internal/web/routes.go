@@ -61,7 +61,7 @@ func (w *server) routes(app *fiber.App) {
 	pages.Get("/courses/:slug", course.ShowCoursePage)
 	forms.Post("/courses/:slug/enrollment", signedIn, s.LimitProgress, course.Enroll)
 	pages.Get("/courses/:slug/quizzes/:quiz", course.ShowQuizPage)
-	forms.Post("/courses/:slug/quizzes/:quiz", signedIn, s.LimitProgress, course.SubmitQuiz)
+	forms.Post("/courses/:slug/quizzes/:quiz", s.LimitProgress, course.SubmitQuiz) // a visitor's answers are held (courseweb/held.go)
 	pages.Get("/courses/:slug/quizzes/:quiz/attempts/:id", signedIn, course.ShowQuizResult)
 	pages.Get("/courses/:slug/offline", course.DownloadCourse) // NB: before /courses/:slug/:lesson, which would take it for a lesson
 	pages.Get("/courses/:slug/:lesson", course.ShowLessonPage)

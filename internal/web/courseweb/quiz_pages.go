@@ -21,13 +21,16 @@ const answersPrefix = "answers."
 // QuizPage is a quiz as a learner answers it: never its answers.
 type QuizPage struct {
 	site.Page
-	Course    *course.Detail
-	Quiz      *course.Quiz
-	Action    string
-	Error     string              // the form's problem after a refused submission, translated
-	Chosen    map[string][]string // after a refused submission: the answers sent, still selected
-	Progress  *course.Progress    // nil when signed out
-	SignInURL string
+	Course   *course.Detail
+	Quiz     *course.Quiz
+	Action   string
+	Error    string              // the form's problem after a refused submission, translated
+	Chosen   map[string][]string // after a refused submission: the answers sent, still selected
+	Progress *course.Progress    // nil when signed out
+	// A visitor's answers are held in their browser until they sign in (held.go): Held says
+	// they are, to a visitor; Resumed, to the learner now signed in, that Chosen are those.
+	Held, Resumed          bool
+	SignInURL, RegisterURL string
 }
 
 // QuizResultPage is a scored attempt: the score, each question right or wrong with its
@@ -47,6 +50,9 @@ func (h *Handler) ShowQuizPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if view.Held || view.Resumed {
+		c.Set(fiber.HeaderCacheControl, "private, no-store") // this reader's answers
+	}
 	return site.Render(c, QuizView(view))
 }
 
@@ -64,8 +70,13 @@ func (h *Handler) quizView(c *fiber.Ctx, u *auth.User) (QuizPage, error) {
 	path := site.Path("courses", d.Slug, "quizzes", q.Slug)
 	v := QuizPage{Page: h.site.Page(c, path, q.Title+" · "+d.Title, "courses"), Course: d, Quiz: q,
 		Action: site.Path(loc.Tag, "courses", d.Slug, "quizzes", q.Slug)}
+	if held := h.heldAnswersFor(c, d.Slug, q.Slug); held != nil {
+		v.Chosen, v.Held, v.Resumed = held, u == nil, u != nil
+	}
 	if u == nil {
+		v.CSRF = h.site.CSRFToken(c) // a visitor may send her answers too, to be held
 		v.SignInURL = site.SignInURL(loc.Tag, path)
+		v.RegisterURL = site.WithQuery(site.Path(loc.Tag, "register"), "next", "/"+loc.Tag+path)
 		return v, nil
 	}
 	v.Progress, err = h.courses.Progress(ctx, u, d.Slug)
@@ -74,6 +85,7 @@ func (h *Handler) quizView(c *fiber.Ctx, u *auth.User) (QuizPage, error) {
 
 // SubmitQuiz scores an attempt on the server and shows the result. The attempt is kept; when it
 // passes the last quiz the course needed, the course is completed and the certificate issued.
+// A visitor's answers are held in their browser instead, until they sign in (held.go).
 func (h *Handler) SubmitQuiz(c *fiber.Ctx) error {
 	loc, u := site.Lang(c), site.User(c)
 	view, err := h.quizView(c, u)
@@ -85,6 +97,9 @@ func (h *Handler) SubmitQuiz(c *fiber.Ctx) error {
 		if id, ok := strings.CutPrefix(string(k), answersPrefix); ok {
 			answers[id] = append(answers[id], string(v))
 		}
+	}
+	if u == nil {
+		return h.holdVisitorAnswers(c, view, answers)
 	}
 	a, err := h.courses.SubmitAttempt(c.UserContext(), u, view.Course.Slug, view.Quiz.Slug, loc.Tag, answers)
 	if cd := (*course.CooldownError)(nil); errors.As(err, &cd) {
@@ -101,12 +116,30 @@ func (h *Handler) SubmitQuiz(c *fiber.Ctx) error {
 		view.Error, view.Chosen = loc.T("quiz.error"), answers
 		return site.RenderStatus(c, fiber.StatusUnprocessableEntity, QuizView(view))
 	}
+	if view.Resumed {
+		h.dropHeldAnswers(c)
+	}
 	// Post/redirect/get: reloading the result must not submit the attempt again.
 	to := site.Path(loc.Tag, "courses", view.Course.Slug, "quizzes", view.Quiz.Slug, "attempts", a.ID)
 	if a.Progress != nil && a.Progress.Completed && !view.Progress.Completed {
 		to = site.WithQuery(to, "completed", "1")
 	}
 	return site.Redirect(c, to)
+}
+
+// holdVisitorAnswers checks a visitor's answers as an attempt's, asks their browser to hold them
+// and shows the quiz again with them selected, saying how to have them scored: sign in or register.
+func (h *Handler) holdVisitorAnswers(c *fiber.Ctx, view QuizPage, answers map[string][]string) error {
+	err := h.courses.CheckAnswers(c.UserContext(), nil, view.Course.Slug, view.Quiz.Slug, answers)
+	if errs, err := site.FormErrors(err); err != nil {
+		return err
+	} else if errs != nil {
+		view.Error, view.Chosen, view.Held = site.Lang(c).T("quiz.error"), answers, false
+		return site.RenderStatus(c, fiber.StatusUnprocessableEntity, QuizView(view))
+	}
+	view.Chosen, view.Held = answers, h.holdAnswers(c, view.Course.Slug, view.Quiz.Slug, answers)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return site.Render(c, QuizView(view))
 }
 
 // ShowQuizResult shows a kept attempt: the score, each question right or wrong with its
