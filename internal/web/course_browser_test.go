@@ -5,14 +5,17 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"capacityhub/content"
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
 	"capacityhub/internal/i18n"
+	"capacityhub/internal/web/courseweb"
 	"capacityhub/internal/web/webtest"
 )
 
@@ -183,15 +186,39 @@ func (s *browserSuite) checkCoursePage(t *testing.T, lang, path string, who *aut
 	}
 }
 
-// checkFirstScreen opens the catalogue on a 390 × 844 phone in each language: the first course's
-// title is on the first screen, without scrolling; and the quiz's radio buttons and checkboxes
-// are targets of 24 px at least (WCAG 2.2 target size).
+// checkFirstScreen opens, on a 390 × 844 phone in each language, the catalogue and a lesson of a
+// shipped course: the first course's title and the lesson's first paragraph are on the first
+// screen, without scrolling, and the language choice is on it too. Every link and button outside
+// running text is a target of 24 px at least (WCAG 2.2 target size), on the lesson and on the
+// quiz (radio buttons and checkboxes included), and each quiz question, however long, stays inside
+// its box.
 func (s *browserSuite) checkFirstScreen(t *testing.T, learner *auth.User) {
-	for _, lang := range i18n.Languages {
+	sources, problems := course.LoadAll(content.FS, courseweb.LessonSlugsTaken)
+	if len(problems) > 0 {
+		t.Fatalf("shipped content: %v", problems)
+	}
+	if _, err := s.server.Courses.Import(context.Background(), sources); err != nil {
+		t.Fatal(err)
+	}
+	const lesson = "/courses/regulating-ai-in-telecoms/what-ai-means-for-telecoms"
+	const quiz = "/courses/regulating-ai-in-telecoms/quizzes/ai-opportunities"
+	phone := func() context.Context {
 		tab := s.tab(t)
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
 			t.Fatal(err)
 		}
+		return tab
+	}
+	below := func(tab context.Context, selector string) float64 {
+		t.Helper()
+		y, err := chromedp.Run(tab, chromedp.Evaluate[float64](`document.querySelector(`+strconv.Quote(selector)+`).getBoundingClientRect().top`))
+		if err != nil {
+			t.Fatalf("%s: %v", selector, err)
+		}
+		return y
+	}
+	for _, lang := range i18n.Languages {
+		tab := phone()
 		s.open(t, tab, "/"+lang.Tag+"/courses", 200)
 		bottom, err := chromedp.Run(tab, chromedp.Evaluate[float64](`document.querySelector(".courses .card h2").getBoundingClientRect().bottom`))
 		if err != nil {
@@ -200,11 +227,18 @@ func (s *browserSuite) checkFirstScreen(t *testing.T, learner *auth.User) {
 		if bottom > 844 {
 			t.Errorf("%s: the first course's title ends %.0f px down, below a 390 × 844 phone's first screen", lang.Tag, bottom)
 		}
+		if y := below(tab, "nav.langs a"); y > 844 {
+			t.Errorf("%s: the language choice starts %.0f px down, off the first screen", lang.Tag, y)
+		}
+
+		s.open(t, tab, "/"+lang.Tag+lesson, 200)
+		// Three lines of the first paragraph, at least, before the fold.
+		if y := below(tab, "article.lesson .prose p"); y > 844-3*28 {
+			t.Errorf("%s: the lesson's first paragraph starts %.0f px down, not on a 390 × 844 phone's first screen", lang.Tag, y)
+		}
+		s.checkTargets(t, tab, lang.Tag+" lesson")
 	}
-	tab := s.tab(t)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
-		t.Fatal(err)
-	}
+	tab := phone()
 	token, err := s.server.Auth.StartSession(context.Background(), learner)
 	if err != nil {
 		t.Fatal(err)
@@ -213,13 +247,36 @@ func (s *browserSuite) checkFirstScreen(t *testing.T, learner *auth.User) {
 	if _, err := chromedp.Call(tab, network.SetCookie, network.SetCookieParams{Name: "session", Value: token, Domain: u.Hostname(), Path: "/"}); err != nil {
 		t.Fatal(err)
 	}
-	s.open(t, tab, "/en/courses/ai-basics/quizzes/basics", 200)
-	smallest, err := chromedp.Run(tab, chromedp.Evaluate[float64](`Math.min(...[...document.querySelectorAll("input[type=radio], input[type=checkbox]")]
-		.map(e => Math.min(e.getBoundingClientRect().width, e.getBoundingClientRect().height)))`))
+	for _, path := range []string{"/en/courses/ai-basics/quizzes/basics", "/zh" + quiz, "/ar" + quiz, "/ru" + quiz} {
+		s.open(t, tab, path, 200)
+		s.checkTargets(t, tab, path)
+		outside, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".quiz fieldset")].filter(f => {
+			const l = f.querySelector("legend").getBoundingClientRect(), b = f.getBoundingClientRect();
+			const w = document.querySelector("main").getBoundingClientRect();
+			return l.left < b.left - 0.5 || l.right > b.right + 0.5 || b.left < w.left - 0.5 || b.right > w.right + 0.5;
+		}).map(f => f.querySelector("legend").textContent.slice(0, 60))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(outside) > 0 {
+			t.Errorf("%s: questions stick out of their box on a 390 px phone: %q", path, outside)
+		}
+	}
+}
+
+// checkTargets fails for every link, button, radio button or checkbox on the page in tab that is
+// less than 24 px high or wide, but for links in running text (lesson prose, sentences), which
+// WCAG 2.2's target size lets be as small as the text.
+func (s *browserSuite) checkTargets(t *testing.T, tab context.Context, what string) {
+	t.Helper()
+	small, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href], button, input[type=radio], input[type=checkbox], summary")]
+		.filter(e => { const p = e.closest("p, li.result"); return !e.closest(".prose") && !(p && p.textContent.trim().length > e.textContent.trim().length + 12); })
+		.filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.height < 24 || r.width < 24); })
+		.map(e => { const r = e.getBoundingClientRect(); return (e.textContent.trim().slice(0, 30) || e.outerHTML.slice(0, 60)) + " " + r.width.toFixed(0) + "×" + r.height.toFixed(0); })`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if smallest < 24 {
-		t.Errorf("the quiz's smallest choice is %.1f px, want 24 px at least", smallest)
+	if len(small) > 0 {
+		t.Errorf("%s: targets smaller than 24 × 24 px on a 390 px phone: %q", what, small)
 	}
 }
