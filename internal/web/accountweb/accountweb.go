@@ -39,10 +39,11 @@ func New(s *site.Site, accounts *auth.Service, courses *course.Service, audit *m
 	return h
 }
 
-// countryName is a country's name in language tag, from the names computed at start-up.
+// countryName is a country's name in language tag, from the names computed at start-up, or for a
+// stored code the registration list no longer offers (TW), auth's name for it.
 func (h *Handler) countryName(tag, code string) string {
 	if name, ok := h.countryNames[tag][code]; ok {
 		return name
 	}
-	return code
+	return auth.CountryName(tag, code)
 }
