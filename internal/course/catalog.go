@@ -18,6 +18,7 @@ type Course struct {
 	Tags             []string
 	Prerequisites    []string
 	Languages        []string // languages the course is written in
+	Partial          []string // those of Languages it is written in only in part (Source.Coverage)
 	Published        bool
 	LessonCount      int
 	Language         string // the language of Title and Summary: the reader's, or English
@@ -27,6 +28,10 @@ type Course struct {
 
 // Fallback tells whether the texts are in English because the reader's language is missing.
 func (c Course) Fallback(lang string) bool { return c.Language != lang }
+
+// InPart tells whether the course is written in lang only in part: some lessons or quizzes are
+// shown in English.
+func (c Course) InPart(lang string) bool { return slices.Contains(c.Partial, lang) }
 
 // Filter narrows the catalogue and says which page of it to read.
 type Filter struct {
@@ -42,8 +47,8 @@ type Filter struct {
 	Page paging.Request
 }
 
-const courseColumns = `c.slug, c.level, c.estimated_minutes, c.tags, c.prerequisites, c.languages, c.published,
-	c.lesson_count, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title), COALESCE(t.summary, e.summary)`
+const courseColumns = `c.slug, c.level, c.estimated_minutes, c.tags, c.prerequisites, c.languages, c.partial_languages,
+	c.published, c.lesson_count, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title), COALESCE(t.summary, e.summary)`
 
 // courseFrom is the FROM clause for courseColumns; $1 is the reader's language.
 const courseFrom = ` FROM courses c
@@ -53,11 +58,12 @@ const courseFrom = ` FROM courses c
 // scanCourse reads a row of courseColumns, followed by the extra columns a query adds.
 func scanCourse(row interface{ Scan(...any) error }, extra ...any) (Course, error) {
 	var c Course
-	var tags, prereq, langs string
+	var tags, prereq, langs, partial string
 	var published int
-	err := row.Scan(append([]any{&c.Slug, &c.Level, &c.EstimatedMinutes, &tags, &prereq, &langs, &published, &c.LessonCount,
+	err := row.Scan(append([]any{&c.Slug, &c.Level, &c.EstimatedMinutes, &tags, &prereq, &langs, &partial, &published, &c.LessonCount,
 		&c.Language, &c.Title, &c.Summary}, extra...)...)
 	c.Tags, c.Prerequisites, c.Languages, c.Published = splitList(tags), splitList(prereq), splitList(langs), published != 0
+	c.Partial = splitList(partial)
 	return c, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -242,6 +243,37 @@ func TestImportIsIdempotentAndKeepsProgress(t *testing.T) {
 		l, _ := e.s.Lesson(ctx, "mini", "one", "en")
 		if l.Title != "Lesson one, revised" || l.Position != 1 {
 			t.Errorf("lesson not updated: %+v", l)
+		}
+	})
+}
+
+// The catalogue knows in which languages a course is written only in part, and learns it again
+// at each import: the mini course lacks a French lesson and quiz until they are written.
+func TestCatalogKnowsPartialLanguages(t *testing.T) {
+	testenv.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		partial := func() []string {
+			t.Helper()
+			page, err := e.s.Catalog(ctx, "fr", Filter{})
+			if err != nil || len(page.Items) != 1 {
+				t.Fatalf("catalogue: %+v %v", page, err)
+			}
+			return page.Items[0].Partial
+		}
+		e.importFS(t, miniCourse())
+		if got := partial(); !slices.Equal(got, []string{"fr"}) {
+			t.Fatalf("written in French in part (no lesson two, no quiz): partial %q, want [fr]", got)
+		}
+		f := miniCourse()
+		f["mini/fr/basics/two.md"] = &fstest.MapFile{Data: []byte("# Leçon deux\n\nLa suite.\n")}
+		f["mini/fr/basics/quiz.toml"] = &fstest.MapFile{Data: []byte("[q1]\ntext = \"Choisir b\"\nexplanation = \"Parce que b.\"\n[q1.choices]\na = \"A\"\nb = \"B\"\nc = \"C\"\n" +
+			"[q2]\ntext = \"Choisir a et c\"\nexplanation = \"Les deux.\"\n[q2.choices]\na = \"A\"\nb = \"B\"\nc = \"C\"\n")}
+		if rep := e.importFS(t, f); len(rep.Updated) != 1 {
+			t.Fatalf("the translated course was not updated: %+v", rep)
+		}
+		if got := partial(); len(got) != 0 {
+			t.Errorf("written in French in whole now: partial %q", got)
 		}
 	})
 }

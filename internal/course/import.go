@@ -93,15 +93,22 @@ func (s *Service) importOne(ctx context.Context, src Source) error {
 	for _, m := range src.Modules {
 		lessonCount += len(m.Lessons)
 	}
+	var partial []string
+	for _, c := range src.Coverage() {
+		if !c.Complete() {
+			partial = append(partial, c.Lang)
+		}
+	}
 	now := db.FormatTime(s.now())
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO courses (slug, level, estimated_minutes, tags, prerequisites, languages,
-			source_hash, lesson_count, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			partial_languages, source_hash, lesson_count, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (slug) DO UPDATE SET level = excluded.level, estimated_minutes = excluded.estimated_minutes,
 			tags = excluded.tags, prerequisites = excluded.prerequisites, languages = excluded.languages,
-			source_hash = excluded.source_hash, lesson_count = excluded.lesson_count, imported_at = excluded.imported_at`,
+			partial_languages = excluded.partial_languages, source_hash = excluded.source_hash,
+			lesson_count = excluded.lesson_count, imported_at = excluded.imported_at`,
 			src.Slug, src.Level, src.EstimatedMinutes, joinList(src.Tags), joinList(src.Prerequisites), joinList(src.Languages),
-			src.Hash, lessonCount, now)
+			joinList(partial), src.Hash, lessonCount, now)
 		if err != nil {
 			return err
 		}

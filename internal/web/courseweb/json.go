@@ -18,6 +18,7 @@ type CourseJSON struct {
 	Summary          string   `json:"summary"`
 	Language         string   `json:"language"`
 	Languages        []string `json:"languages"`
+	PartialLanguages []string `json:"partial_languages"`
 	Level            string   `json:"level"`
 	EstimatedMinutes int      `json:"estimated_minutes"`
 	Tags             []string `json:"tags"`
@@ -28,7 +29,7 @@ type CourseJSON struct {
 
 func toCourseJSON(c course.Course) CourseJSON {
 	return CourseJSON{Slug: c.Slug, Title: c.Title, Summary: c.Summary, Language: c.Language, Languages: c.Languages,
-		Level: c.Level, EstimatedMinutes: c.EstimatedMinutes, Tags: c.Tags, Prerequisites: c.Prerequisites,
+		PartialLanguages: c.Partial, Level: c.Level, EstimatedMinutes: c.EstimatedMinutes, Tags: c.Tags, Prerequisites: c.Prerequisites,
 		LessonCount: c.LessonCount, Published: c.Published}
 }
 

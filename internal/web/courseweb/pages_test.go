@@ -114,6 +114,25 @@ func TestCatalogEnglishFallback(t *testing.T) {
 	if !strings.Contains(body, "Les bases de l&#39;IA pour les régulateurs") {
 		t.Error("the French title of ai-basics is not shown")
 	}
+	// ai-basics is written in French and Arabic in part (one lesson of three, not the quiz): its
+	// card says so, and so do its languages, in the reader's language.
+	for _, tc := range []struct{ lang, partly string }{
+		{"fr", `<span lang="fr" dir="ltr">Français</span> (en partie)`},
+		{"ar", `<span lang="ar" dir="rtl">العربية</span> (جزئيًا)`},
+		{"en", `<span lang="fr" dir="ltr">Français</span> (in part)`},
+	} {
+		_, body := s.srv.Get(t, "/"+tc.lang+"/courses")
+		if !strings.Contains(body, tc.partly) {
+			t.Errorf("%s: the catalogue does not say the course is in %s only in part (%s)", tc.lang, tc.lang, tc.partly)
+		}
+		notice := webtest.PageText(t, tc.lang, "course.fallback.partly")
+		if want := map[bool]int{true: 1, false: 0}[tc.lang != "en"]; strings.Count(body, notice) != want {
+			t.Errorf("%s: the notice that the course is translated in part shows %d times, want %d", tc.lang, strings.Count(body, notice), want)
+		}
+		if strings.Contains(body, `<span lang="en" dir="ltr">English</span> (`) {
+			t.Errorf("%s: English, which every course is written in whole, is said to be partial", tc.lang)
+		}
+	}
 }
 
 func TestCoursePage(t *testing.T) {

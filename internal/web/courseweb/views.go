@@ -36,6 +36,30 @@ func languagesOf(tags []string) []i18n.Language {
 	return out
 }
 
+// languageItem is one of the languages a course is written in, as its facts list them: the
+// language's name in itself, then what follows it in the reader's language ("(in part)" when the
+// course is written in it only in part, and the list separator but after the last).
+type languageItem struct {
+	i18n.Language
+	After string
+}
+
+// languageItems lists the languages c is written in, in i18n.Languages order.
+func languageItems(p site.Page, c course.Course) []languageItem {
+	langs := languagesOf(c.Languages)
+	out := make([]languageItem, len(langs))
+	for i, l := range langs {
+		out[i].Language = l
+		if c.InPart(l.Tag) {
+			out[i].After = " " + p.L.T("course.fact.in_part")
+		}
+		if i < len(langs)-1 {
+			out[i].After += p.L.T("list.separator")
+		}
+	}
+	return out
+}
+
 // choiceTexts names the choices with the given ids, in the order of ids (sorted, for a learner's
 // choices): the question's own order changes with each attempt.
 func choiceTexts(q course.Question, ids []string) []string {
