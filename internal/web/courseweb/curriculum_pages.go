@@ -25,7 +25,7 @@ func (h *Handler) ShowCurriculumPage(c *fiber.Ctx) error {
 		return err
 	}
 	path := site.Path("curricula", cu.Slug)
-	view := CurriculumPage{Page: h.site.Page(c, path, cu.Title+" · "+loc.T("site.name"), "courses"), Curriculum: cu}
+	view := CurriculumPage{Page: h.site.Page(c, path, cu.Title+" · "+loc.T("site.name"), "curricula"), Curriculum: cu}
 	if u == nil {
 		view.SignInURL = site.SignInURL(loc.Tag, path)
 		return site.Render(c, CurriculumView(view))
@@ -49,5 +49,5 @@ func (h *Handler) ShowCurriculaIndex(c *fiber.Ctx) error {
 		return err
 	}
 	title := loc.T("course.curricula.heading") + " · " + loc.T("site.name")
-	return site.Render(c, CurriculaIndex(h.site.Page(c, site.Path("curricula"), title, "courses"), list))
+	return site.Render(c, CurriculaIndex(h.site.Page(c, site.Path("curricula"), title, "curricula"), list))
 }

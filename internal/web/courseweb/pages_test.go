@@ -719,6 +719,14 @@ func TestCurriculaIndex(t *testing.T) {
 	if !strings.Contains(body, `href="/fr/curricula/start-here">Commencer ici</a>`) {
 		t.Errorf("the learning path is not listed")
 	}
+	// Every page's main navigation leads to the learning paths, marked current on theirs.
+	link := `<a href="/fr/curricula" aria-current="%s">` + webtest.PageText(t, "fr", "nav.curricula") + `</a>`
+	for path, current := range map[string]string{"/fr/curricula": "page", "/fr/curricula/start-here": "page", "/fr/courses": "false", "/fr/": "false"} {
+		_, body := s.srv.Get(t, path)
+		if !strings.Contains(body, fmt.Sprintf(link, current)) {
+			t.Errorf("%s: no link to the learning paths in the navigation (aria-current %s)", path, current)
+		}
+	}
 }
 
 // Anyone holding a printed certificate looks it up by its number, typed as read from paper, and
