@@ -33,14 +33,12 @@ type nuPage struct {
 
 // nuMessage is one finding of the Nu HTML Checker (its --format json).
 type nuMessage struct {
-	Type      string `json:"type"`    // "error", or "non-document-error" when it could not check
-	SubType   string `json:"subType"` // "fatal" for a document it could not parse
-	URL       string `json:"url"`     // file:/…/007.html
-	LastLine  int    `json:"lastLine"`
-	FirstCol  int    `json:"firstColumn"`
-	Message   string `json:"message"`
-	Extract   string `json:"extract"`
-	Highlight int    `json:"hiliteStart"`
+	Type     string `json:"type"` // "error", or "non-document-error" when it could not check the file
+	URL      string `json:"url"`  // file:/…/007.html
+	LastLine int    `json:"lastLine"`
+	FirstCol int    `json:"firstColumn"`
+	Message  string `json:"message"`
+	Extract  string `json:"extract"`
 }
 
 // TestHTMLValid runs the W3C Nu HTML Checker (vnu.jar, from .tools/node_modules/vnu-jar) over
@@ -82,7 +80,7 @@ func TestHTMLValid(t *testing.T) {
 	delete(found, broken.name)
 	for _, p := range pages {
 		for _, m := range found[p.name] {
-			t.Errorf("%s: line %d, column %d: %s\n    %s", p.name, m.LastLine, m.FirstCol, m.Message, m.Extract)
+			t.Errorf("%s: line %d, column %d: %s: %s\n    %s", p.name, m.LastLine, m.FirstCol, m.Type, m.Message, m.Extract)
 		}
 	}
 	t.Logf("Nu HTML Checker: %d pages checked", len(pages)-1)
