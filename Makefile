@@ -8,7 +8,7 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 # whose data/osv holds every report as an OSV file. A newer one: `go list -m golang.org/x/vulndb@latest`.
 VULNDB      := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 
-.PHONY: run build test test-short lint vulncheck generate bench load clean
+.PHONY: run build test test-short lint openapi-lint vulncheck generate bench load clean
 
 run: build
 	./$(BIN) serve
@@ -16,16 +16,22 @@ run: build
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/capacityhub
 
-# The browser test needs axe-core from npm (.tools/package-lock.json pins it) and Chromium; without
-# them it skips outside CI and fails in CI. PostgreSQL and Redis tests run when DATABASE_URL_TEST
-# and REDIS_URL are set.
-test: .tools/node_modules/axe-core/axe.min.js
+# Test tools from npm, pinned by .tools/package-lock.json: axe-core for the browser test, vnu-jar
+# (the Nu HTML Checker, which java runs) for the HTML test, @redocly/cli for the OpenAPI lint.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime when none is installed;
+# Java comes from Debian (default-jre-headless). The browser test also needs Chromium, the HTML test
+# java: without them they skip outside CI and fail in CI. PostgreSQL and Redis tests run when
+# DATABASE_URL_TEST and REDIS_URL are set.
+TOOLS   := .tools/node_modules/.package-lock.json
+REDOCLY := .tools/node_modules/.bin/redocly
+
+test: $(TOOLS)
 	$(GO) test -race -count=1 -timeout 10m ./...
 
-.tools/node_modules/axe-core/axe.min.js: .tools/package-lock.json
+$(TOOLS): .tools/package.json .tools/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --prefix .tools --no-audit --no-fund --loglevel=error || echo "npm ci failed: the browser test will skip"; \
-	else echo "npm not found: the browser test will skip"; fi
+		npm ci --prefix .tools --ignore-scripts --no-audit --no-fund --loglevel=error || echo "npm ci failed: the browser and HTML tests and the OpenAPI lint will skip"; \
+	else echo "npm not found: the browser and HTML tests and the OpenAPI lint will skip"; fi
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
@@ -33,7 +39,17 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 	$(GO) run $(TEMPL) generate && git diff --exit-code -- '*_templ.go'
+	$(MAKE) --no-print-directory openapi-lint
 	$(MAKE) --no-print-directory vulncheck
+
+# The OpenAPI document under Redocly CLI's recommended rules, warnings as errors (redocly.yaml),
+# offline, from .tools. Without it: a skip, or a failure when CI=true.
+openapi-lint: $(TOOLS)
+	@if [ -x $(REDOCLY) ]; then \
+		echo "redocly lint internal/web/openapi.json"; \
+		REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY) lint --config redocly.yaml internal/web/openapi.json; \
+	elif [ "$$CI" = true ]; then echo "openapi-lint: $(REDOCLY) is missing (npm ci --prefix .tools); CI=true, so this fails"; exit 1; \
+	else echo "openapi-lint: $(REDOCLY) is missing (npm ci --prefix .tools): skipped"; fi
 
 # Known vulnerabilities in what the code calls, offline: govulncheck reads the OSV files of $(VULNDB)
 # from the module cache (it takes a folder of them as a database), and tools/vulncheck fails on

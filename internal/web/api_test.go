@@ -76,16 +76,45 @@ func TestOpenAPIDocument(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
-	// Every API route in the route table is documented (paths are relative to /api/v1).
+	// Every API route in the route table is documented (paths are relative to /api/v1), with an
+	// operationId of its own, and says truly whether it needs a token: an operation anyone may
+	// call allows no credentials (security [] or an empty requirement {}), the others require the
+	// bearer token (routeAccess says who may call each route).
+	ids := map[string]string{}
 	for _, r := range app.GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/api/v1/") || r.Method == http.MethodHead {
 			continue
 		}
 		p := strings.TrimPrefix(r.Path, "/api/v1")
 		p = openAPIParam.ReplaceAllString(p, "{$1}")
-		var ops map[string]json.RawMessage
+		var ops map[string]*struct {
+			OperationID string                `json:"operationId"`
+			Security    []map[string][]string `json:"security"`
+		}
 		if err := json.Unmarshal(doc.Paths[p], &ops); err != nil || ops[strings.ToLower(r.Method)] == nil {
 			t.Errorf("%s %s is not in the OpenAPI document", r.Method, r.Path)
+			continue
+		}
+		op := ops[strings.ToLower(r.Method)]
+		route := r.Method + " " + r.Path
+		if other, dup := ids[op.OperationID]; op.OperationID == "" || dup {
+			t.Errorf("%s: operationId %q, missing or also %s's", route, op.OperationID, other)
+		}
+		ids[op.OperationID] = route
+		anonymous, bearer := len(op.Security) == 0, false
+		for _, req := range op.Security {
+			anonymous = anonymous || len(req) == 0
+			_, has := req["bearer"]
+			bearer = bearer || has
+		}
+		rule, ok := routeAccess[route]
+		switch {
+		case !ok:
+			t.Errorf("%s is not in routeAccess", route)
+		case rule.who.signedIn && (anonymous || !bearer):
+			t.Errorf("%s needs a signed-in caller, but its security %v does not require the bearer token", route, op.Security)
+		case !rule.who.signedIn && !anonymous:
+			t.Errorf("%s is open to anyone, but its security %v requires credentials", route, op.Security)
 		}
 	}
 }

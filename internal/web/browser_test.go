@@ -94,25 +94,10 @@ func browserFindChromium(t *testing.T) string {
 	return ""
 }
 
-// browserReadAxe returns the source of axe-core, which `npm ci --prefix .tools` puts in
-// .tools/node_modules below the repository root (the directory of go.mod).
+// browserReadAxe returns the source of axe-core, which `npm ci --prefix .tools` installs.
 func browserReadAxe(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's working directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, ".tools", "node_modules", "axe-core", "axe.min.js")
+	path := toolPath(t, "axe-core", "axe.min.js")
 	src, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		browserMissing(t, "axe-core is not installed: %s is missing (run `npm ci --prefix .tools`, or make test)", path)

@@ -50,14 +50,14 @@ func (h *Handler) profileFields(loc *i18n.Localizer, p auth.Profile, errs valida
 	if withCountry {
 		fields = append(fields, site.Field{Name: "country", Label: loc.T("auth.field.country"), Type: "select",
 			Value: strings.ToUpper(p.Country), Autocomplete: "country", Required: true, Options: h.countryOptions[loc.Tag],
-			Error: site.FieldError(loc, errs, "country")})
+			Blank: loc.T("form.choose"), Error: site.FieldError(loc, errs, "country")})
 	}
 	return append(fields,
 		site.Field{Name: "organization", Label: site.Optional(loc, loc.T("auth.field.organization")), Type: "text",
 			Value: p.Organization, Autocomplete: "organization", MaxLength: 200, Error: site.FieldError(loc, errs, "organization")},
 		site.Field{Name: "organization_type", Label: site.Optional(loc, loc.T("auth.field.organization_type")), Type: "select",
-			Value: p.OrganizationType, Options: orgTypes, Error: site.FieldError(loc, errs, "organization_type")},
+			Value: p.OrganizationType, Options: orgTypes, Blank: loc.T("form.choose"), Error: site.FieldError(loc, errs, "organization_type")},
 		site.Field{Name: "language", Label: loc.T("auth.field.language"), Type: "select", Value: p.Language, Required: true,
-			Options: site.LanguageOptions(), Error: site.FieldError(loc, errs, "language")},
+			Options: site.LanguageOptions(), Blank: loc.T("form.choose"), Error: site.FieldError(loc, errs, "language")},
 	)
 }

@@ -23,6 +23,10 @@ type Field struct {
 	MinLength    int
 	MaxLength    int
 	Options      []Option
+	// Blank is the text of a select's first choice, whose value is empty (form.choose): the
+	// placeholder of a required select, which HTML asks for, and the way to choose nothing in an
+	// optional one. A select without it renders an empty choice, which is not valid HTML.
+	Blank string
 }
 
 // Option is one choice of a select field.
