@@ -146,6 +146,10 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("CSP %q lacks %s", csp, want)
 		}
 	}
+	// Nothing from another site, fetched or shown (connect-src 'self' is for audit tools).
+	if strings.Contains(csp, "http") || strings.Contains(csp, "*") || !strings.Contains(csp, "connect-src 'self';") {
+		t.Errorf("CSP lets the page reach another site: %q", csp)
+	}
 	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") && !strings.Contains(csp, "script-src 'none'") {
 		t.Errorf("CSP allows script: %q", csp)
 	}
