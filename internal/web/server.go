@@ -37,7 +37,7 @@ type Deps struct {
 	Audit   *moderation.AuditLog
 	Courses *course.Service
 	Pages   *pages.Set // the information pages (privacy notice, about, contact)
-	Metrics *Metrics // where requests are counted; NewMetrics on DB and KV when nil
+	Metrics *Metrics   // where requests are counted; NewMetrics on DB and KV when nil
 }
 
 // Pinger is what the operational endpoints need of the database: whether it answers.

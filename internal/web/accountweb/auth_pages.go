@@ -100,7 +100,7 @@ func (h *Handler) registerPage(c *fiber.Ctx, in registerRequest, errs validate.E
 		Intro:   loc.T("auth.register.intro"),
 		Form: site.Form{Action: site.WithQuery(site.Path(loc.Tag, "register"), "next", to), Submit: loc.T("auth.register.submit"),
 			Fields: fields},
-		Links: []site.Link{{Href: site.WithQuery(site.Path(loc.Tag, "login"), "next", to), Text: loc.T("auth.register.have_account")}},
+		Links:       []site.Link{{Href: site.WithQuery(site.Path(loc.Tag, "login"), "next", to), Text: loc.T("auth.register.have_account")}},
 		PrivacyText: loc.T("privacy.register.notice"),
 		Privacy:     &site.Link{Href: site.Path(loc.Tag, "privacy"), Text: loc.T("privacy.register.link")},
 	}
