@@ -37,7 +37,7 @@ type Set struct{ pages map[string]Page }
 // Load reads and renders every page in every language of i18n.Languages from fsys (a content
 // folder). Every problem is reported at once, one per line, each naming its file.
 func Load(fsys fs.FS) (*Set, error) {
-	md := markdown.New()
+	md := markdown.NewForSite()
 	s := &Set{pages: map[string]Page{}}
 	var problems []string
 	for _, slug := range Slugs {
