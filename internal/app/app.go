@@ -26,6 +26,7 @@ import (
 	"capacityhub/internal/db"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
+	"capacityhub/internal/pages"
 	"capacityhub/internal/web/courseweb"
 )
 
@@ -107,6 +108,17 @@ func ContentSources(cfg *config.Config) (fs.FS, string) {
 		return os.DirFS(cfg.ContentDir), cfg.ContentDir
 	}
 	return content.FS, "(built-in content)"
+}
+
+// PageSources returns the folder of the information pages (pages.Dir): CONTENT_DIR's when it
+// has one, else the pages built into the binary, so that a CONTENT_DIR of courses alone still
+// has its privacy notice.
+func PageSources(cfg *config.Config) fs.FS {
+	fsys, _ := ContentSources(cfg)
+	if info, err := fs.Stat(fsys, pages.Dir); err == nil && info.IsDir() {
+		return fsys
+	}
+	return content.FS
 }
 
 // ImportContent imports the valid courses of the sources and logs every problem of the others:

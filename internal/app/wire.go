@@ -14,6 +14,7 @@ import (
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
 	"capacityhub/internal/notify"
+	"capacityhub/internal/pages"
 	"capacityhub/internal/web"
 	"capacityhub/locales"
 )
@@ -25,6 +26,7 @@ type Services struct {
 	Audit   *moderation.AuditLog
 	Auth    *auth.Service
 	Courses *course.Service
+	Pages   *pages.Set // the privacy notice, about and contact pages
 }
 
 // NewServices builds the domain services on an open database and store. Serve and the tests'
@@ -39,7 +41,11 @@ func NewServices(cfg *config.Config, database *db.DB, store kv.Store, log *slog.
 		return nil, &config.Error{Name: "SMTP_URL", Err: err}
 	}
 	auditLog := moderation.NewAuditLog(database)
-	return &Services{I18n: bundle, Outbox: outbox, Audit: auditLog,
+	info, err := pages.Load(PageSources(cfg))
+	if err != nil {
+		return nil, &config.Error{Name: "CONTENT_DIR", Err: err}
+	}
+	return &Services{I18n: bundle, Outbox: outbox, Audit: auditLog, Pages: info,
 		Auth:    NewAccounts(cfg, database, store, auditLog, outbox, log),
 		Courses: course.New(database, auditLog, log, cfg.SecretKey)}, nil
 }
@@ -49,6 +55,6 @@ func NewServices(cfg *config.Config, database *db.DB, store kv.Store, log *slog.
 func NewWeb(cfg *config.Config, database *db.DB, store kv.Store, svc *Services, log *slog.Logger) (*fiber.App, http.Handler, error) {
 	m := web.NewMetrics(database, store)
 	a, err := web.New(web.Deps{Config: cfg, DB: database, KV: store, I18n: svc.I18n, Logger: log,
-		Auth: svc.Auth, Audit: svc.Audit, Courses: svc.Courses, Metrics: m})
+		Auth: svc.Auth, Audit: svc.Audit, Courses: svc.Courses, Pages: svc.Pages, Metrics: m})
 	return a, m.Handler(), err
 }

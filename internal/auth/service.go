@@ -517,7 +517,8 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		return nil, ErrSessionExpired
 	}
 	u, err := s.User(ctx, sess.UserID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) { // the account was deleted
+		_ = s.sessions.Delete(ctx, key)
 		return nil, ErrSessionExpired
 	}
 	if err != nil {

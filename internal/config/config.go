@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -29,6 +30,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
 	LogFormat      string         // LOG_FORMAT: text or json
 	SMTPURL        string         // SMTP_URL: smtp://user:password@host:port?from=…; empty: e-mail goes to the log
+	ContactEmail   string         // CONTACT_EMAIL: the address the contact page gives; empty: none is given
 }
 
 const (
@@ -84,6 +86,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		{"TRUSTED_PROXIES", "", &proxies},
 		{"LOG_FORMAT", "text", &c.LogFormat},
 		{"SMTP_URL", "", &c.SMTPURL},
+		{"CONTACT_EMAIL", "", &c.ContactEmail},
 	} {
 		if *s.dst, err = get(s.name, s.def); err != nil {
 			return nil, err
@@ -116,6 +119,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || u.Scheme != "smtp" || u.Host == "" {
 			return nil, &Error{"SMTP_URL", errors.New("want smtp://user:password@host:port")}
+		}
+	}
+	if c.ContactEmail != "" {
+		if a, err := mail.ParseAddress(c.ContactEmail); err != nil || a.Address != c.ContactEmail || a.Name != "" {
+			return nil, &Error{"CONTACT_EMAIL", errors.New("want an e-mail address alone, as team@example.org")}
 		}
 	}
 	if c.ContentDir != defaultContentDir {

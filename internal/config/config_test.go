@@ -51,6 +51,8 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"redis scheme", map[string]string{"DATABASE_URL": sqlite, "REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"},
 		{"proxy not a cidr", map[string]string{"DATABASE_URL": sqlite, "TRUSTED_PROXIES": "10.0.0.0/8, nonsense"}, "TRUSTED_PROXIES"},
 		{"log format", map[string]string{"DATABASE_URL": sqlite, "LOG_FORMAT": "xml"}, "LOG_FORMAT"},
+		{"contact not an address", map[string]string{"DATABASE_URL": sqlite, "CONTACT_EMAIL": "the ITU-D team"}, "CONTACT_EMAIL"},
+		{"contact with a name", map[string]string{"DATABASE_URL": sqlite, "CONTACT_EMAIL": "Team <team@example.org>"}, "CONTACT_EMAIL"},
 		{"metrics on the public address", map[string]string{"DATABASE_URL": sqlite, "ADDR": ":8080", "METRICS_ADDR": ":8080"}, "METRICS_ADDR"},
 		{"short secret", map[string]string{"DATABASE_URL": sqlite, "SECRET_KEY": "short"}, "SECRET_KEY"},
 		{"postgres needs a secret", map[string]string{"DATABASE_URL": "postgres://localhost/x"}, "SECRET_KEY"},

@@ -37,6 +37,16 @@ func New() *Renderer {
 	return &Renderer{md: newGoldmark(), policy: p}
 }
 
+// NewForSite returns a renderer for the site's own texts (the information pages of
+// internal/pages), which may also link to the site's pages by a relative address ("contact",
+// "/en/courses"). NB: never for text a user wrote: a relative link there would point readers
+// wherever its author chose on this site, looking like the site's own.
+func NewForSite() *Renderer {
+	r := New()
+	r.policy.AllowRelativeURLs(true)
+	return r
+}
+
 // newGoldmark is the one goldmark configuration: what Inspect finds in a text is what Render
 // shows of it.
 func newGoldmark() goldmark.Markdown {

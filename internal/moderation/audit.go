@@ -151,3 +151,32 @@ func (l *AuditLog) list(ctx context.Context, actionPrefix string, after int64, n
 	}
 	return events, rows.Err()
 }
+
+// MaxAboutEvents is the most events About answers: the newest ones.
+const MaxAboutEvents = 5000
+
+// About lists the events a member is part of, for their own copy of their data: those they did
+// (actor) or that were done to their account (target: their id, or their e-mail address, as a
+// failed sign-in names it), newest first, at most MaxAboutEvents. The caller shows them to that
+// member alone.
+func (l *AuditLog) About(ctx context.Context, userID, email string) ([]AuditEvent, error) {
+	rows, err := l.db.R.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, ''), action, target, ip, detail
+		FROM audit_log WHERE actor_id = $1 OR target = $1 OR target = $2 ORDER BY id DESC LIMIT $3`, userID, email, MaxAboutEvents)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var events []AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		var id int64
+		var at string
+		if err := rows.Scan(&id, &at, &e.ActorID, &e.Action, &e.Target, &e.IP, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.ID = strconv.FormatInt(id, 10)
+		e.At, _ = db.ParseTime(at)
+		events = append(events, e)
+	}
+	return events, rows.Err()
+}

@@ -60,3 +60,51 @@ func ExpirePasswordResets(t testing.TB, d *db.DB) {
 		t.Fatal(err)
 	}
 }
+
+// UserRows counts, table by table, the rows the database holds about one member: every row of
+// every table with a user_id column (found in the schema, so that a table added later is counted
+// without being named here), the database sessions of the user, e-mails to their address, and
+// audit entries naming their address. Tables with no such row are left out: an empty map means
+// nothing is left. NB: SQL from a test helper, so that no web test holds any.
+func UserRows(t testing.TB, d *db.DB, userID, email string) map[string]int {
+	t.Helper()
+	q := "SELECT table_name FROM information_schema.columns WHERE column_name = 'user_id' AND table_schema = current_schema()"
+	if d.Dialect == db.SQLite {
+		q = "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'user_id'"
+	}
+	rows, err := d.R.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if len(tables) < 8 {
+		t.Fatalf("only %d tables with a user_id column found (%v): is the schema query right?", len(tables), tables)
+	}
+	counts := map[string]int{}
+	count := func(label, query string, args ...any) {
+		var n int
+		if err := d.R.QueryRow(query, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", label, err)
+		}
+		if n > 0 {
+			counts[label] = n
+		}
+	}
+	for _, table := range tables {
+		// NB: table names come from the schema, not from input.
+		count(table, "SELECT COUNT(*) FROM "+table+" WHERE user_id = $1", userID)
+	}
+	count("users", "SELECT COUNT(*) FROM users WHERE id = $1 OR email = $2", userID, email)
+	count("sessions", "SELECT COUNT(*) FROM sessions WHERE data LIKE $1", `%"`+userID+`"%`)
+	count("outbox", "SELECT COUNT(*) FROM outbox WHERE recipient = $1", email)
+	count("audit_log naming the address", "SELECT COUNT(*) FROM audit_log WHERE target = $1 OR detail LIKE $2", email, "%"+email+"%")
+	return counts
+}

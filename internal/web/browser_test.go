@@ -382,6 +382,8 @@ func (s *browserSuite) testAxe(t *testing.T) {
 	}{
 		{"/en/", 200},
 		{"/ar/", 200},
+		{"/ar/privacy", 200},
+		{"/zh/contact", 200},
 		{"/en/no-such-page", 404},
 		{"/ar/no-such-page", 404},
 	}

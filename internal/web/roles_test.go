@@ -77,7 +77,11 @@ var routeAccess = map[string]roleRule{
 	}},
 	"POST /api/v1/auth/logout": {who: forSignedIn},
 	"GET /api/v1/me":           {who: forSignedIn},
-	"POST /api/v1/me/mfa":      {who: forSignedIn}, // staff, enrolled already: a 409
+	"DELETE /api/v1/me": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"current_password": {""}} // a 422 (409 for the only admin): the account stays
+	}},
+	"GET /api/v1/me/export": {who: forSignedIn},
+	"POST /api/v1/me/mfa":   {who: forSignedIn}, // staff, enrolled already: a 409
 	"POST /api/v1/me/mfa/confirm": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
 		return url.Values{"otp": {"000000"}} // a 409 or 422: no set-up to confirm, or a wrong code
 	}},
@@ -126,6 +130,9 @@ var routeAccess = map[string]roleRule{
 	"GET /:lang/certificates/:id/print":                   {who: forAnyone},
 	"GET /:lang/questions":                                {who: forAnyone},
 	"GET /:lang/forums":                                   {who: forAnyone},
+	"GET /:lang/privacy":                                  {who: forAnyone},
+	"GET /:lang/about":                                    {who: forAnyone},
+	"GET /:lang/contact":                                  {who: forAnyone},
 
 	"GET /:lang/register": {who: forAnyone},
 	"POST /:lang/register": {who: forAnyone, body: func(f *roleFixture, id *roleIdentity) url.Values {
@@ -164,6 +171,10 @@ var routeAccess = map[string]roleRule{
 	}},
 	"POST /:lang/me/mfa/disable": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
 		return url.Values{"current_password": {""}, "otp": {""}}
+	}},
+	"GET /:lang/me/data": {who: forSignedIn},
+	"POST /:lang/me/delete": {who: forSignedIn, body: func(*roleFixture, *roleIdentity) url.Values {
+		return url.Values{"current_password": {""}, "confirm": {"yes"}} // a 422 (409 for the only admin): the account stays
 	}},
 
 	"GET /:lang/admin/users": {who: forAdmins},
@@ -221,11 +232,20 @@ type roleFixture struct {
 const roleCourse = "radio-basics"
 
 // restoreScene undoes what an allowed request to an earlier route may have done that later
-// routes need undone: the course unpublished, the curriculum deleted.
+// routes need undone: the course unpublished, the curriculum deleted, the password checks spent.
 func (f *roleFixture) restoreScene(t *testing.T) {
 	ctx := context.Background()
 	if err := f.ts.Courses.SetPublished(ctx, f.manager, roleCourse, true); err != nil {
 		t.Fatal(err)
+	}
+	// NB: each identity checks its password on more routes than the per-user budget's burst
+	// (accountweb.PasswordGuessLimit, tested with the limits): every route starts afresh.
+	for _, id := range f.identities {
+		if id.user != nil {
+			if err := f.ts.KV.Delete(ctx, "rate:password-check:"+id.user.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	err := f.ts.Courses.SaveCurriculum(ctx, f.manager, course.CurriculumInput{Slug: roleCourse,
 		Title: map[string]string{"en": "Radio path"}, Courses: []string{roleCourse}}, true)

@@ -31,6 +31,8 @@ func (w *server) routes(app *fiber.App) {
 	api.Post("/auth/refresh", account.RefreshToken)
 	api.Post("/auth/logout", signedIn, account.LogoutAPI)
 	api.Get("/me", signedIn, account.ShowMe)
+	api.Delete("/me", signedIn, s.LimitWrites, account.LimitPasswordChecks, account.DeleteMyAccountAPI)
+	api.Get("/me/export", signedIn, account.ExportMyDataAPI)
 	api.Post("/me/mfa", signedIn, s.LimitWrites, account.StartMFAAPI)
 	api.Post("/me/mfa/confirm", signedIn, s.LimitWrites, account.ConfirmMFAAPI)
 	api.Delete("/me/mfa", signedIn, s.LimitWrites, account.LimitPasswordChecks, account.DisableMFAAPI)
@@ -72,6 +74,9 @@ func (w *server) routes(app *fiber.App) {
 	pages.Get("/certificates/:id/print", course.ShowPrintableCertificate)
 	pages.Get("/questions", w.showComingSoon("questions", "nav.questions"))
 	pages.Get("/forums", w.showComingSoon("forums", "nav.forums"))
+	pages.Get("/privacy", w.showInfoPage("privacy"))
+	pages.Get("/about", w.showInfoPage("about"))
+	pages.Get("/contact", w.showInfoPage("contact"))
 
 	pages.Get("/register", account.ShowRegisterPage)
 	forms.Post("/register", account.LimitRegistration, account.Register)
@@ -91,6 +96,8 @@ func (w *server) routes(app *fiber.App) {
 	forms.Post("/me/mfa/confirm", signedIn, s.LimitWrites, account.ConfirmMFA)
 	forms.Post("/me/mfa/recovery-codes", signedIn, s.LimitWrites, account.LimitPasswordChecks, account.RenewRecoveryCodes)
 	forms.Post("/me/mfa/disable", signedIn, s.LimitWrites, account.LimitPasswordChecks, account.DisableMFA)
+	pages.Get("/me/data", signedIn, account.DownloadMyData)
+	forms.Post("/me/delete", signedIn, s.LimitWrites, account.LimitPasswordChecks, account.DeleteMyAccount)
 
 	admin := pages.Group("/admin")
 	adminForms := forms.Group("/admin")

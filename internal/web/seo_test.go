@@ -46,7 +46,8 @@ func TestPagesAreFoundAndShared(t *testing.T) {
 		locs[u.Loc] = true
 	}
 	for _, lang := range []string{"ar", "en", "es", "fr", "ru", "zh"} {
-		for _, p := range []string{"/", "/courses", "/courses/radio-basics", "/courses/radio-basics/" + webtest.LessonSlug(2, 2), "/courses/spectrum-101", "/certificates"} {
+		for _, p := range []string{"/", "/courses", "/courses/radio-basics", "/courses/radio-basics/" + webtest.LessonSlug(2, 2), "/courses/spectrum-101", "/certificates",
+			"/about", "/privacy", "/contact"} {
 			if !locs["http://localhost:8080/"+lang+p] {
 				t.Errorf("the sitemap lacks /%s%s", lang, p)
 			}

@@ -20,6 +20,7 @@ import (
 	"capacityhub/internal/i18n"
 	"capacityhub/internal/kv"
 	"capacityhub/internal/moderation"
+	"capacityhub/internal/pages"
 	"capacityhub/internal/web/accountweb"
 	"capacityhub/internal/web/courseweb"
 	"capacityhub/internal/web/site"
@@ -35,7 +36,8 @@ type Deps struct {
 	Auth    *auth.Service
 	Audit   *moderation.AuditLog
 	Courses *course.Service
-	Metrics *Metrics // where requests are counted; NewMetrics on DB and KV when nil
+	Pages   *pages.Set // the information pages (privacy notice, about, contact)
+	Metrics *Metrics   // where requests are counted; NewMetrics on DB and KV when nil
 }
 
 // Pinger is what the operational endpoints need of the database: whether it answers.
@@ -64,6 +66,7 @@ type server struct {
 	site    *site.Site
 	account *accountweb.Handler
 	course  *courseweb.Handler
+	pages   *pages.Set
 	db      Pinger
 	kv      kv.Store
 	assets  *staticAssets
@@ -82,7 +85,7 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(d.DB, d.KV)
 	}
-	w := &server{site: s, db: d.DB, kv: d.KV, assets: assets, metrics: d.Metrics,
+	w := &server{site: s, pages: d.Pages, db: d.DB, kv: d.KV, assets: assets, metrics: d.Metrics,
 		account: accountweb.New(s, d.Auth, d.Courses, d.Audit),
 		course:  courseweb.New(s, d.Courses)}
 	app := fiber.New(fiber.Config{

@@ -21,6 +21,11 @@ type AuthPage struct {
 	Form    site.Form
 	Links   []site.Link // e.g. "forgot your password?"
 	Done    string      // shown instead of the form once it has done its work
+	// Privacy, when set, is the line above the form's fields that says what they are used for,
+	// with a link to the privacy notice (the registration form).
+	Privacy *site.Link
+	// PrivacyText is the line's text before the link.
+	PrivacyText string
 }
 
 // registerRequest is the registration form and the body of POST /api/v1/auth/register.
@@ -95,7 +100,9 @@ func (h *Handler) registerPage(c *fiber.Ctx, in registerRequest, errs validate.E
 		Intro:   loc.T("auth.register.intro"),
 		Form: site.Form{Action: site.WithQuery(site.Path(loc.Tag, "register"), "next", to), Submit: loc.T("auth.register.submit"),
 			Fields: fields},
-		Links: []site.Link{{Href: site.WithQuery(site.Path(loc.Tag, "login"), "next", to), Text: loc.T("auth.register.have_account")}},
+		Links:       []site.Link{{Href: site.WithQuery(site.Path(loc.Tag, "login"), "next", to), Text: loc.T("auth.register.have_account")}},
+		PrivacyText: loc.T("privacy.register.notice"),
+		Privacy:     &site.Link{Href: site.Path(loc.Tag, "privacy"), Text: loc.T("privacy.register.link")},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
+	"capacityhub/internal/i18n"
 	"capacityhub/internal/validate"
 	"capacityhub/internal/web/site"
 )
@@ -19,6 +20,7 @@ type MePage struct {
 	MFA      MFAView
 	Facts    []site.Fact // e-mail address, country, roles
 	Courses  []course.Enrollment
+	Delete   site.Form // delete my account (data_pages.go)
 }
 
 // ShowMePage shows the reader's account: who they are, their courses, and their profile and
@@ -96,6 +98,7 @@ func (h *Handler) mePage(c *fiber.Ctx, u *auth.User, p auth.Profile, profileErrs
 		return MePage{}, err
 	}
 	return MePage{
+		Delete:  h.deleteForm(loc, u, nil),
 		MFA:     mfa,
 		Page:    h.site.Page(c, "/me", loc.T("me.heading"), "me"),
 		Courses: courses,
@@ -120,4 +123,19 @@ func (h *Handler) mePage(c *fiber.Ctx, u *auth.User, p auth.Profile, profileErrs
 			},
 		},
 	}, nil
+}
+
+// deleteForm is the account page's deletion form: the password, a code when two-step
+// verification is on, and the box that confirms it.
+func (h *Handler) deleteForm(loc *i18n.Localizer, u *auth.User, errs validate.Errors) site.Form {
+	f := site.Form{Action: site.Path(loc.Tag, "me", "delete"), Submit: loc.T("privacy.delete.submit"), Fields: []site.Field{
+		{Name: "current_password", ID: "delete-current_password", Label: loc.T("auth.field.current_password"), Type: "password",
+			Autocomplete: "current-password", Required: true, Error: site.FieldError(loc, errs, "current_password")},
+	}}
+	if u.MFA {
+		f.Fields = append(f.Fields, codeField(loc, "delete-otp", errs))
+	}
+	f.Fields = append(f.Fields, site.Field{Name: "confirm", ID: "delete-confirm", Label: loc.T("privacy.delete.confirm"), Type: "checkbox",
+		Value: "yes", Required: true, Error: site.FieldError(loc, errs, "confirm")})
+	return f
 }

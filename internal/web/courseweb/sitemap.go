@@ -14,7 +14,8 @@ import (
 )
 
 // ShowSitemap is /sitemap.xml: every public page in every language (home, the catalogue, each
-// published course and its lessons, the learning paths, the certificate lookup), with absolute
+// published course and its lessons, the learning paths, the certificate lookup, the about,
+// privacy and contact pages), with absolute
 // addresses from BASE_URL, for search engines.
 func (h *Handler) ShowSitemap(c *fiber.Ctx) error {
 	paths, err := h.publicPaths(c)
@@ -40,7 +41,7 @@ func (h *Handler) ShowSitemap(c *fiber.Ctx) error {
 // publicPaths are the public pages' addresses after the language prefix.
 func (h *Handler) publicPaths(c *fiber.Ctx) ([]string, error) {
 	ctx := c.UserContext()
-	paths := []string{"/", "/courses", "/curricula", "/certificates"}
+	paths := []string{"/", "/courses", "/curricula", "/certificates", "/about", "/privacy", "/contact"}
 	req := paging.First(paging.MaxLimit)
 	for {
 		page, err := h.courses.Catalog(ctx, i18n.Default, course.Filter{Page: req})

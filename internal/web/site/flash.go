@@ -17,6 +17,8 @@ var notices = map[string]notice{
 	"registered": {"me.done.registered", "me"},
 	"profile":    {"me.done.profile", "me"},
 	"password":   {"me.done.password", "me"},
+	// the account deleted: its holder lands on the home page, signed out
+	"account_deleted": {"privacy.delete.done", "home"},
 	// two-step verification (mfa_required: a staff route sent the reader here to turn it on)
 	"mfa_required": {"me.mfa.required_notice", "me"},
 	"mfa_started":  {"me.mfa.done.started", "me"},
