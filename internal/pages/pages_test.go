@@ -38,7 +38,7 @@ func TestShippedPagesExistInEveryLanguage(t *testing.T) {
 	}
 	for _, lang := range i18n.Tags() {
 		p, _ := set.Page("privacy", lang)
-		for _, cookie := range []string{"<code>session</code>", "<code>csrf</code>", "<code>device</code>", "<code>lang</code>", "<code>signin_pending</code>"} {
+		for _, cookie := range []string{"<code>session</code>", "<code>csrf</code>", "<code>device</code>", "<code>lang</code>", "<code>signin_pending</code>", "<code>quiz_answers</code>"} {
 			if !strings.Contains(p.HTML, cookie) {
 				t.Errorf("the %s privacy notice does not name the cookie %s", lang, cookie)
 			}
