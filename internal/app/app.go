@@ -36,6 +36,10 @@ const shutdownGrace = 20 * time.Second
 // outboxInterval is how often queued e-mail is sent.
 const outboxInterval = 5 * time.Second
 
+// contentWatchInterval is how often a server asks whether another changed the course content: a
+// change reaches every server within it (plus one query).
+const contentWatchInterval = 250 * time.Millisecond
+
 // NewAccounts builds the accounts service.
 func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *moderation.AuditLog, mail auth.Mailer, log *slog.Logger) *auth.Service {
 	return auth.New(auth.Config{DB: d, KV: store, Sessions: Sessions(d, store), Secret: cfg.SecretKey,
@@ -206,6 +210,8 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	sendCtx, stopSending := context.WithCancel(ctx)
 	var sending sync.WaitGroup
 	sending.Go(func() { svc.Outbox.Run(sendCtx, outboxInterval) })
+	// Content changed by another server (an import, a publication) reaches this one's memory.
+	sending.Go(func() { svc.Courses.WatchContent(sendCtx, contentWatchInterval) })
 	defer sending.Wait()
 	defer stopSending()
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(),

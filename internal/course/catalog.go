@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"capacityhub/internal/auth"
@@ -72,6 +73,16 @@ func scanCourse(row interface{ Scan(...any) error }, extra ...any) (Course, erro
 // paging.Parse or paging.WithCursor to read back. Unpublished courses are left out unless
 // f.WithUnpublished.
 func (s *Service) Catalog(ctx context.Context, lang string, f Filter) (paging.Page[Course], error) {
+	if f.Query == "" && f.Tag == "" && f.Level == "" && f.ContentLanguage == "" && !f.WithUnpublished {
+		// The plain catalogue, page by page: what most readers ask; filtered ones are read.
+		return remembered(s.memo, func() (paging.Page[Course], error) { return s.readCatalog(ctx, lang, f) },
+			"catalog", lang, f.Page.After, strconv.Itoa(f.Page.Limit))
+	}
+	return s.readCatalog(ctx, lang, f)
+}
+
+// readCatalog is Catalog from the database.
+func (s *Service) readCatalog(ctx context.Context, lang string, f Filter) (paging.Page[Course], error) {
 	where, args := []string{"1 = 1"}, []any{lang}
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -127,6 +138,11 @@ func escapeLike(s string) string {
 
 // Tags lists every tag of the published courses, sorted, for the catalogue's filter.
 func (s *Service) Tags(ctx context.Context) ([]string, error) {
+	return remembered(s.memo, func() ([]string, error) { return s.readTags(ctx) }, "tags")
+}
+
+// readTags is Tags from the database.
+func (s *Service) readTags(ctx context.Context) ([]string, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT tags FROM courses WHERE published = 1")
 	if err != nil {
 		return nil, err
@@ -158,6 +174,15 @@ func (s *Service) CoursesBySlug(ctx context.Context, u *auth.User, lang string, 
 	if len(slugs) == 0 {
 		return nil, nil
 	}
+	if visible(u) == "" {
+		return s.readCoursesBySlug(ctx, u, lang, slugs)
+	}
+	return remembered(s.memo, func() ([]Course, error) { return s.readCoursesBySlug(ctx, nil, lang, slugs) },
+		append([]string{"courses", lang}, slugs...)...)
+}
+
+// readCoursesBySlug is CoursesBySlug from the database.
+func (s *Service) readCoursesBySlug(ctx context.Context, u *auth.User, lang string, slugs []string) ([]Course, error) {
 	args := []any{lang}
 	marks := make([]string, len(slugs))
 	for i, slug := range slugs {

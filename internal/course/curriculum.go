@@ -160,6 +160,7 @@ func (s *Service) SaveCurriculum(ctx context.Context, u *auth.User, in Curriculu
 		}
 		return nil
 	})
+	s.contentChanged(ctx)
 	if err != nil {
 		return err
 	}
@@ -177,6 +178,7 @@ func (s *Service) DeleteCurriculum(ctx context.Context, u *auth.User, slug strin
 		return ErrForbidden
 	}
 	res, err := s.db.W.ExecContext(ctx, "DELETE FROM curricula WHERE slug = $1", slug)
+	s.contentChanged(ctx)
 	if err != nil {
 		return err
 	}
@@ -189,6 +191,13 @@ func (s *Service) DeleteCurriculum(ctx context.Context, u *auth.User, slug strin
 
 // Curricula lists every curriculum in lang (English where it lacks lang), without courses.
 func (s *Service) Curricula(ctx context.Context, lang string) ([]Curriculum, error) {
+	list, err := remembered(s.memo, func() ([]Curriculum, error) { return s.readCurricula(ctx, lang) }, "curricula", lang)
+	// NB: callers fill in each curriculum's courses (CurriculaWithCourses): they get a copy.
+	return slices.Clone(list), err
+}
+
+// readCurricula is Curricula from the database.
+func (s *Service) readCurricula(ctx context.Context, lang string) ([]Curriculum, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT cu.slug, COALESCE(t.lang, e.lang), COALESCE(t.title, e.title),
 		COALESCE(NULLIF(t.description, ''), e.description), CASE WHEN COALESCE(t.description, '') = '' THEN 'en' ELSE t.lang END
 		FROM curricula cu

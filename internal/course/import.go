@@ -63,7 +63,9 @@ func (s *Service) Import(ctx context.Context, sources []Source) (ImportReport, e
 		default:
 			rep.Updated = append(rep.Updated, src.Slug)
 		}
-		if err := s.importOne(ctx, src); err != nil {
+		err = s.importOne(ctx, src)
+		s.contentChanged(ctx) // NB: on failure too: the transaction may have committed before it failed to say so
+		if err != nil {
 			return rep, fmt.Errorf("course: import %s: %w", src.Slug, err)
 		}
 	}

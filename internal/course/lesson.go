@@ -107,6 +107,19 @@ func (d *Detail) Place(lessonSlug string) (LessonPlace, bool) {
 // whatever its size. An unpublished course is ErrNotFound for everyone but curriculum managers;
 // u may be nil (signed out).
 func (s *Service) Course(ctx context.Context, u *auth.User, slug, lang string) (*Detail, error) {
+	if visible(u) == "" {
+		return s.readCourse(ctx, u, slug, lang) // a manager: unpublished courses too
+	}
+	d, err := remembered(s.memo, func() (*Detail, error) { return s.readCourse(ctx, nil, slug, lang) }, "course", slug, lang)
+	if err != nil {
+		return nil, err
+	}
+	cp := *d // NB: the copy's Modules are shared, and never changed
+	return &cp, nil
+}
+
+// readCourse is Course from the database.
+func (s *Service) readCourse(ctx context.Context, u *auth.User, slug, lang string) (*Detail, error) {
 	c, err := scanCourse(s.r.QueryRowContext(ctx, "SELECT "+courseColumns+courseFrom+" WHERE c.slug = $2"+visible(u), lang, slug))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -239,6 +252,17 @@ func scanLesson(row interface{ Scan(...any) error }) (Lesson, error) {
 // then says "en"). NB: it does not ask whether the course is published; readers reach a lesson
 // through Course (and Detail.Place), which does.
 func (s *Service) Lesson(ctx context.Context, courseSlug, lessonSlug, lang string) (*Lesson, error) {
+	l, err := remembered(s.memo, func() (*Lesson, error) { return s.readLesson(ctx, courseSlug, lessonSlug, lang) },
+		"lesson", courseSlug, lessonSlug, lang)
+	if err != nil {
+		return nil, err
+	}
+	cp := *l
+	return &cp, nil
+}
+
+// readLesson is Lesson from the database.
+func (s *Service) readLesson(ctx context.Context, courseSlug, lessonSlug, lang string) (*Lesson, error) {
 	l, err := scanLesson(s.r.QueryRowContext(ctx, `SELECT `+lessonColumns+`
 		FROM lessons l
 		JOIN lesson_texts e ON e.course_slug = l.course_slug AND e.lesson_slug = l.slug AND e.lang = 'en'

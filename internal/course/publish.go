@@ -21,6 +21,7 @@ func (s *Service) SetPublished(ctx context.Context, u *auth.User, slug string, p
 		flag, action = 1, "course.published"
 	}
 	res, err := s.db.W.ExecContext(ctx, "UPDATE courses SET published = $1 WHERE slug = $2", flag, slug)
+	s.contentChanged(ctx)
 	if err != nil {
 		return err
 	}

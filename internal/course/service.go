@@ -63,13 +63,15 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 	orderKey []byte // orders quiz choices per attempt (choice_order.go)
+	memo     *memo  // the published content, as read (content_cache.go)
 }
 
 // New returns the courses service. secret is the server's SECRET_KEY, from which the service
 // derives the key that orders quiz choices; a command that shows no quiz (content import) may
 // pass nil.
 func New(d *db.DB, a Auditor, log *slog.Logger, secret []byte) *Service {
-	return &Service{db: d, r: d.R, md: markdown.New(), auditor: a, log: log, now: time.Now, orderKey: deriveOrderKey(secret)}
+	return &Service{db: d, r: d.R, md: markdown.New(), auditor: a, log: log, now: time.Now, orderKey: deriveOrderKey(secret),
+		memo: newMemo()}
 }
 
 // audit records e; a failure is logged, not returned: the change it records is already made.
