@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,7 +19,7 @@ import (
 // memo is the service's memory of content reads, keyed by what was asked.
 type memo struct {
 	mu      sync.RWMutex
-	gen     uint64         // bumped by flush: a read begun before a flush is not kept
+	gen     atomic.Uint64  // bumped by flush, under mu: a read begun before a flush is not kept
 	entries map[string]any // key: the read and its arguments, joined by memoSep
 	version int64          // the content_version last seen by watch (0: not yet read)
 }
@@ -34,7 +35,7 @@ func remembered[T any](m *memo, load func() (T, error), key ...string) (T, error
 	k := strings.Join(key, memoSep)
 	m.mu.RLock()
 	v, ok := m.entries[k]
-	gen := m.gen
+	gen := m.gen.Load()
 	m.mu.RUnlock()
 	if ok {
 		return v.(T), nil
@@ -44,7 +45,7 @@ func remembered[T any](m *memo, load func() (T, error), key ...string) (T, error
 		return t, err
 	}
 	m.mu.Lock()
-	if m.gen == gen {
+	if m.gen.Load() == gen {
 		m.entries[k] = t
 	}
 	m.mu.Unlock()
@@ -54,10 +55,15 @@ func remembered[T any](m *memo, load func() (T, error), key ...string) (T, error
 // flush forgets everything.
 func (m *memo) flush() {
 	m.mu.Lock()
-	m.gen++
+	m.gen.Add(1)
 	clear(m.entries)
 	m.mu.Unlock()
 }
+
+// ContentGeneration is the generation of what this server knows of the content: it moves on at
+// every change, here or (within WatchContent's interval) on another server. The page cache keeps
+// pages under it.
+func (s *Service) ContentGeneration() uint64 { return s.memo.gen.Load() }
 
 // contentChanged records a change to the content: it bumps content_version, for the other
 // servers, and empties this server's memory. It runs after the change is committed, so that a

@@ -16,6 +16,7 @@ func (w *server) redirectToLanguage(c *fiber.Ctx) error {
 }
 
 func (w *server) showHomePage(c *fiber.Ctx) error {
+	site.Cacheable(c) // for a visitor: the same for every one
 	loc := site.Lang(c)
 	return site.Render(c, Home(w.site.Page(c, "/", loc.T("home.title"), "home")))
 }

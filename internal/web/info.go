@@ -19,6 +19,7 @@ type InfoPage struct {
 // every language (pages.Load refuses to start otherwise).
 func (w *server) showInfoPage(slug string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		site.Cacheable(c) // for a visitor: the same for every one
 		loc := site.Lang(c)
 		p, ok := w.pages.Page(slug, loc.Tag)
 		if !ok {

@@ -81,7 +81,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := site.New(site.Deps{Config: d.Config, I18n: d.I18n, Logger: d.Logger, Auth: d.Auth, KV: d.KV, Assets: assets.urls,
-		Unavailable: d.DB.Unavailable})
+		Unavailable: d.DB.Unavailable, ContentGeneration: d.Courses.ContentGeneration})
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics(d.DB, d.KV)
 	}
@@ -113,6 +113,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(s.Identify)
 	app.Use(s.NoStoreWhenSignedIn)
 	app.Use(s.LimitAnonymous)
+	app.Use(s.ServeFromPageCache) // visitors' pages that their handlers call site.Cacheable
 	w.routes(app)
 	return app, nil
 }

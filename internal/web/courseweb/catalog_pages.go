@@ -49,6 +49,7 @@ func (f CatalogFilter) query() []string {
 // ShowCatalogPage is the catalogue, filtered by ?q=, ?tag=, ?level= and ?language=, a page of
 // courses at a time (?cursor=, opaque); curriculum managers see unpublished courses too.
 func (h *Handler) ShowCatalogPage(c *fiber.Ctx) error {
+	site.Cacheable(c) // for a visitor: the same for every one
 	ctx, loc, u := c.UserContext(), site.Lang(c), site.User(c)
 	f := CatalogFilter{Query: strings.TrimSpace(c.Query("q")), Tag: c.Query("tag"), Level: c.Query("level"), Language: c.Query("language")}
 	page, err := paging.WithCursor(c.Query("cursor"), catalogPageSize)

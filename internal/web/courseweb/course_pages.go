@@ -21,6 +21,7 @@ type CoursePage struct {
 // ShowCoursePage is a course: its facts and prerequisites, its contents, and enrolment (a
 // sign-in link for a visitor) or the reader's progress with the lesson to go on with.
 func (h *Handler) ShowCoursePage(c *fiber.Ctx) error {
+	site.Cacheable(c) // for a visitor: the same for every one
 	ctx, loc, u := c.UserContext(), site.Lang(c), site.User(c)
 	d, err := h.courses.Course(ctx, u, c.Params("slug"), loc.Tag)
 	if err != nil {

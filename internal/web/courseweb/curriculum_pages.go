@@ -19,6 +19,7 @@ type CurriculumPage struct {
 // ShowCurriculumPage is a learning path: its courses in order and, for a signed-in reader, how
 // far they are along it.
 func (h *Handler) ShowCurriculumPage(c *fiber.Ctx) error {
+	site.Cacheable(c) // for a visitor: the same for every one
 	ctx, loc, u := c.UserContext(), site.Lang(c), site.User(c)
 	cu, err := h.courses.Curriculum(ctx, u, c.Params("slug"), loc.Tag)
 	if err != nil {
@@ -43,6 +44,7 @@ func (h *Handler) ShowCurriculumPage(c *fiber.Ctx) error {
 
 // ShowCurriculaIndex lists the learning paths (the catalogue lists them too, after the courses).
 func (h *Handler) ShowCurriculaIndex(c *fiber.Ctx) error {
+	site.Cacheable(c) // for a visitor: the same for every one
 	loc := site.Lang(c)
 	list, err := h.courses.Curricula(c.UserContext(), loc.Tag)
 	if err != nil {

@@ -22,6 +22,7 @@ type LessonPage struct {
 // way on. A lesson the course does not have, or one of a course the reader may not see, is
 // course.ErrNotFound.
 func (h *Handler) ShowLessonPage(c *fiber.Ctx) error {
+	site.Cacheable(c) // for a visitor: the same for every one
 	ctx, loc, u := c.UserContext(), site.Lang(c), site.User(c)
 	d, err := h.courses.Course(ctx, u, c.Params("slug"), loc.Tag)
 	if err != nil {

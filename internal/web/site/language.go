@@ -16,14 +16,19 @@ func (s *Site) PageLanguage(c *fiber.Ctx) error {
 	if loc == nil {
 		return fiber.ErrNotFound
 	}
-	if c.Cookies("lang") != loc.Tag {
+	s.rememberLanguage(c, loc.Tag)
+	c.Locals(localLang, loc)
+	return c.Next()
+}
+
+// rememberLanguage sets the lang cookie to tag unless it says so already.
+func (s *Site) rememberLanguage(c *fiber.Ctx, tag string) {
+	if c.Cookies("lang") != tag {
 		c.Cookie(&fiber.Cookie{
-			Name: "lang", Value: loc.Tag, Path: "/", MaxAge: 365 * 24 * 3600,
+			Name: "lang", Value: tag, Path: "/", MaxAge: 365 * 24 * 3600,
 			Secure: s.cfg.Secure(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		})
 	}
-	c.Locals(localLang, loc)
-	return c.Next()
 }
 
 // APILanguage picks the language of every API answer (texts, field errors, problem details):

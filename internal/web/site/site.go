@@ -28,6 +28,9 @@ type Deps struct {
 	// Unavailable tells a database failure that is the database being out of reach (answered
 	// 503, try again) from a fault (500).
 	Unavailable func(error) bool
+	// ContentGeneration is the generation of the course content (course.Service): the page cache
+	// keeps visitors' pages under it. Nil: no page cache.
+	ContentGeneration func() uint64
 }
 
 // Site holds what the shared handlers and guards need. One is built at start-up and shared by
@@ -44,14 +47,15 @@ type Site struct {
 	// another address) once per interval.
 	dbUnavailable func(error) bool
 	notices       throttledLog
-	base          string // BASE_URL without its trailing slash
+	base          string     // BASE_URL without its trailing slash
+	pageCache     *pageCache // nil without Deps.ContentGeneration (pagecache.go)
 }
 
 // New builds the kernel. Close releases what it started.
 func New(d Deps) *Site {
 	return &Site{cfg: d.Config, i18n: d.I18n, log: d.Logger, auth: d.Auth, limiter: newLimiter(d.KV),
 		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), assets: d.Assets, dbUnavailable: d.Unavailable,
-		base: strings.TrimSuffix(d.Config.BaseURL.String(), "/")}
+		base: strings.TrimSuffix(d.Config.BaseURL.String(), "/"), pageCache: newPageCache(d.ContentGeneration)}
 }
 
 // Close stops the rate limiter's in-process fallback.

@@ -1,0 +1,146 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+)
+
+// The page cache: what a visitor (not signed in) reads most, the home page, the catalogue and the
+// course, lesson and learning-path pages, is rendered once per address and kept, compressed once
+// with gzip and brotli, with a strong validator (ETag) that answers 304 to a browser that has the
+// page. An entry belongs to a generation of the course content (Deps.ContentGeneration): any change
+// to the content (import, publication, learning paths) moves it on, and an entry of an older
+// generation is never served. A page is kept only when its handler said it may be (Cacheable), it
+// answered 200 to an anonymous GET without a query string, and it set no cookie: a page with a
+// form (a CSRF token), a flash notice or anything of one reader is never kept.
+
+// pageCacheBudget bounds the bytes the page cache keeps (bodies in their three codings). Beyond
+// it, pages are served as rendered, not kept: the hot pages are few and come first.
+const pageCacheBudget = 16 << 20
+
+// anonymousCacheControl lets a browser, or a shared cache that honours Vary, reuse a visitor's page
+// for a minute; Vary: Cookie keeps it from a signed-in reader.
+const anonymousCacheControl = "public, max-age=60"
+
+// localCacheable marks a response its handler allows the page cache to keep.
+const localCacheable = "page_cacheable"
+
+// Cacheable tells the page cache that this page, for a visitor, is the same for every visitor:
+// the content and the language only.
+func Cacheable(c *fiber.Ctx) { c.Locals(localCacheable, true) }
+
+type pageCache struct {
+	generation func() uint64
+	mu         sync.RWMutex
+	pages      map[string]*cachedPage // by path
+	bytes      int
+}
+
+// cachedPage is one page in its three codings.
+type cachedPage struct {
+	gen                    uint64
+	contentType            string
+	plain, gzip, br        []byte
+	etag, etagGzip, etagBr string
+}
+
+func newPageCache(generation func() uint64) *pageCache {
+	if generation == nil {
+		return nil
+	}
+	return &pageCache{generation: generation, pages: map[string]*cachedPage{}}
+}
+
+// pageCacheable tells whether a request may be answered from, or kept in, the page cache: an
+// anonymous GET or HEAD of a page without a query string.
+func pageCacheable(c *fiber.Ctx) bool {
+	m := c.Method()
+	return (m == fiber.MethodGet || m == fiber.MethodHead) && User(c) == nil && len(c.Request().URI().QueryString()) == 0 &&
+		c.Locals(localIdentifyErr) == nil
+}
+
+// ServeFromPageCache answers a visitor from the page cache when it holds the page, and otherwise
+// keeps the rendered page when its handler allows (see the top of this file).
+func (s *Site) ServeFromPageCache(c *fiber.Ctx) error {
+	pc := s.pageCache
+	if pc == nil || !pageCacheable(c) {
+		return c.Next()
+	}
+	key := c.Path()
+	gen := pc.generation()
+	pc.mu.RLock()
+	p := pc.pages[key]
+	pc.mu.RUnlock()
+	if p != nil && p.gen == gen {
+		if loc, _ := s.languageOfPath(key); loc != nil {
+			s.rememberLanguage(c, loc.Tag) // as PageLanguage would have
+		}
+		return p.serve(c)
+	}
+	if err := c.Next(); err != nil {
+		return err
+	}
+	resp := &c.Response().Header
+	if c.Response().StatusCode() != fiber.StatusOK || c.Locals(localCacheable) != true || c.Method() != fiber.MethodGet || setsCookie(resp) {
+		return nil
+	}
+	body := c.Response().Body()
+	p = &cachedPage{gen: gen, contentType: string(resp.ContentType()), plain: bytes.Clone(body)}
+	p.gzip = fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressBestCompression)
+	p.br = fasthttp.AppendBrotliBytesLevel(nil, body, fasthttp.CompressBrotliBestCompression)
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:12])
+	p.etag, p.etagGzip, p.etagBr = `"`+tag+`"`, `"`+tag+`-gz"`, `"`+tag+`-br"`
+	size := len(p.plain) + len(p.gzip) + len(p.br)
+	pc.mu.Lock()
+	if old := pc.pages[key]; old != nil {
+		pc.bytes -= len(old.plain) + len(old.gzip) + len(old.br)
+		delete(pc.pages, key)
+	}
+	if pc.bytes+size <= pageCacheBudget {
+		pc.pages[key], pc.bytes = p, pc.bytes+size
+	}
+	pc.mu.Unlock()
+	// This answer is the kept page: send it as the cache would.
+	return p.serve(c)
+}
+
+// setsCookie tells whether the response sets a cookie other than lang (which PageLanguage sets
+// from the path, and the cache sets again when it serves the page).
+func setsCookie(h *fasthttp.ResponseHeader) bool {
+	other := false
+	h.VisitAllCookie(func(key, _ []byte) {
+		if string(key) != "lang" {
+			other = true
+		}
+	})
+	return other
+}
+
+// serve answers with the page in the coding the client takes best, or 304 when its copy is current.
+func (p *cachedPage) serve(c *fiber.Ctx) error {
+	body, etag, coding := p.plain, p.etag, ""
+	switch accepts := string(c.Request().Header.Peek(fiber.HeaderAcceptEncoding)); {
+	case strings.Contains(accepts, "br"):
+		body, etag, coding = p.br, p.etagBr, "br"
+	case strings.Contains(accepts, "gzip"):
+		body, etag, coding = p.gzip, p.etagGzip, "gzip"
+	}
+	c.Set(fiber.HeaderCacheControl, anonymousCacheControl)
+	c.Set(fiber.HeaderVary, "Accept-Encoding, Cookie")
+	c.Set(fiber.HeaderETag, etag)
+	if match := c.Get(fiber.HeaderIfNoneMatch); match != "" && strings.Contains(match, etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, p.contentType)
+	if coding != "" {
+		c.Set(fiber.HeaderContentEncoding, coding)
+	}
+	return c.Send(body)
+}
