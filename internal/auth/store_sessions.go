@@ -45,7 +45,7 @@ func (s *dbSessions) Get(ctx context.Context, key string) ([]byte, error) {
 		return b, nil
 	}
 	var data, expires string
-	err := s.db.R.QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE session_key = $1 AND expires_at > $2",
+	err := s.db.Reader().QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE session_key = $1 AND expires_at > $2",
 		key, db.FormatTime(s.now())).Scan(&data, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kv.ErrNotFound

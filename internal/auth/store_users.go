@@ -58,11 +58,11 @@ func (s *store) loadRoles(ctx context.Context, q querier, u *User) error {
 // userBy loads one user with roles, and the password hash, by a unique column; column is a
 // constant of this package ("id" or "email"), never input.
 func (s *store) userBy(ctx context.Context, column, value string) (*User, string, error) {
-	u, hash, err := scanUser(s.db.R.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+column+" = $1", value))
+	u, hash, err := scanUser(s.db.Reader().QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+column+" = $1", value))
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.loadRoles(ctx, s.db.R, u); err != nil {
+	if err := s.loadRoles(ctx, s.db.Reader(), u); err != nil {
 		return nil, "", err
 	}
 	return u, hash, nil

@@ -57,7 +57,7 @@ type Auditor interface {
 // Service is the courses service.
 type Service struct {
 	db       *db.DB
-	r        Querier // reads; db.R unless a test counts queries (WithReader)
+	r        Querier // reads: db.Reader() (prepared once), unless a test counts queries (WithReader)
 	md       *markdown.Renderer
 	auditor  Auditor
 	log      *slog.Logger
@@ -70,7 +70,7 @@ type Service struct {
 // derives the key that orders quiz choices; a command that shows no quiz (content import) may
 // pass nil.
 func New(d *db.DB, a Auditor, log *slog.Logger, secret []byte) *Service {
-	return &Service{db: d, r: d.R, md: markdown.New(), auditor: a, log: log, now: time.Now, orderKey: deriveOrderKey(secret),
+	return &Service{db: d, r: d.Reader(), md: markdown.New(), auditor: a, log: log, now: time.Now, orderKey: deriveOrderKey(secret),
 		memo: newMemo()}
 }
 

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -41,6 +42,9 @@ type DB struct {
 	W       *sql.DB
 	R       *sql.DB
 	Dialect Dialect
+
+	readerOnce sync.Once
+	reader     *Statements // R with its statements kept prepared (Reader)
 }
 
 // Open connects to the database named by url (sqlite:PATH or postgres://…) and checks that it
@@ -146,6 +150,9 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (d *DB) Close() error {
+	if d.reader != nil {
+		d.reader.close()
+	}
 	err := d.W.Close()
 	if d.R != d.W {
 		err = errors.Join(err, d.R.Close())
