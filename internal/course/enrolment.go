@@ -64,81 +64,69 @@ type Progress struct {
 	BestScores       map[string]int  // by quiz slug, for quizzes attempted
 }
 
-// Progress returns u's progress in the course, in three queries. Lessons and quizzes that a
-// re-import removed no longer count, though their records stay. NB: it does not ask whether
-// the course is published; pages reach it through Course, which does.
+// Progress returns u's progress in the course, in one query: the course's row (enrolment,
+// certificate, totals), then a row per lesson done and per quiz attempted. Lessons and quizzes
+// that a re-import removed no longer count, though their records stay. NB: it does not ask
+// whether the course is published; pages reach it through Course, which does.
 func (s *Service) Progress(ctx context.Context, u *auth.User, slug string) (*Progress, error) {
 	p := &Progress{LessonsDone: map[string]bool{}, QuizzesPassed: map[string]bool{}, BestScores: map[string]int{}}
-	var enrolled, completed, cert sql.NullString
-	err := s.r.QueryRowContext(ctx, `SELECT e.enrolled_at, e.completed_at, c.id, co.lesson_count,
-		(SELECT COUNT(*) FROM quizzes q WHERE q.course_slug = co.slug)
-		FROM courses co
-		LEFT JOIN enrollments e ON e.course_slug = co.slug AND e.user_id = $1
-		LEFT JOIN certificates c ON c.course_slug = co.slug AND c.user_id = $1
-		WHERE co.slug = $2`, u.ID, slug).Scan(&enrolled, &completed, &cert, &p.TotalLessons, &p.TotalQuizzes)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	rows, err := s.r.QueryContext(ctx, progressQuery, u.ID, slug)
 	if err != nil {
 		return nil, err
 	}
-	p.Enrolled = enrolled.Valid
-	p.Completed, p.CertificateID = completed.Valid, cert.String
-	if err := s.readLessonsDone(ctx, p, u, slug); err != nil {
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var kind string
+		var s1, s2, s3 sql.NullString
+		var n1, n2 int
+		if err := rows.Scan(&kind, &s1, &s2, &s3, &n1, &n2); err != nil {
+			return nil, err
+		}
+		switch kind {
+		case "c":
+			found = true
+			p.Enrolled, p.Completed, p.CertificateID = s1.Valid, s2.Valid, s3.String
+			p.TotalLessons, p.TotalQuizzes = n1, n2
+		case "l":
+			p.LessonsDone[s1.String] = true
+		case "q":
+			p.BestScores[s1.String] = n1
+			if n2 != 0 {
+				p.QuizzesPassed[s1.String] = true
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	p.CompletedLessons = len(p.LessonsDone)
+	if !found {
+		return nil, ErrNotFound
+	}
+	p.CompletedLessons, p.PassedQuizzes = len(p.LessonsDone), len(p.QuizzesPassed)
 	if p.TotalLessons > 0 {
 		p.Percent = p.CompletedLessons * 100 / p.TotalLessons
 	}
-	if err := s.readQuizScores(ctx, p, u, slug); err != nil {
-		return nil, err
-	}
-	p.PassedQuizzes = len(p.QuizzesPassed)
 	return p, nil
 }
 
-// readLessonsDone fills p.LessonsDone with the lessons of the course u completed.
-func (s *Service) readLessonsDone(ctx context.Context, p *Progress, u *auth.User, slug string) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT lc.lesson_slug FROM lesson_completions lc
-		JOIN lessons l ON l.course_slug = lc.course_slug AND l.slug = lc.lesson_slug
-		WHERE lc.user_id = $1 AND lc.course_slug = $2`, u.ID, slug)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			return err
-		}
-		p.LessonsDone[l] = true
-	}
-	return rows.Err()
-}
-
-// readQuizScores fills p.BestScores and p.QuizzesPassed from u's attempts at the course's quizzes.
-func (s *Service) readQuizScores(ctx context.Context, p *Progress, u *auth.User, slug string) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT a.quiz_slug, MAX(a.score), MAX(a.passed) FROM quiz_attempts a
-		JOIN quizzes q ON q.course_slug = a.course_slug AND q.slug = a.quiz_slug
-		WHERE a.user_id = $1 AND a.course_slug = $2 GROUP BY a.quiz_slug`, u.ID, slug)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var q string
-		var best, passed int
-		if err := rows.Scan(&q, &best, &passed); err != nil {
-			return err
-		}
-		p.BestScores[q] = best
-		if passed != 0 {
-			p.QuizzesPassed[q] = true
-		}
-	}
-	return rows.Err()
-}
+// progressQuery is Progress's query ($1 the user, $2 the course): rows of (kind, s1, s2, s3, n1,
+// n2): "c" the course (enrolled_at, completed_at, certificate id, lessons, quizzes), "l" a lesson
+// done (its slug), "q" a quiz attempted (its slug, best score, passed).
+const progressQuery = `SELECT 'c', e.enrolled_at, e.completed_at, c.id, co.lesson_count,
+		(SELECT COUNT(*) FROM quizzes q WHERE q.course_slug = co.slug)
+	FROM courses co
+	LEFT JOIN enrollments e ON e.course_slug = co.slug AND e.user_id = $1
+	LEFT JOIN certificates c ON c.course_slug = co.slug AND c.user_id = $1
+	WHERE co.slug = $2
+	UNION ALL
+	SELECT 'l', lc.lesson_slug, CAST(NULL AS TEXT), CAST(NULL AS TEXT), 0, 0 FROM lesson_completions lc
+	JOIN lessons l ON l.course_slug = lc.course_slug AND l.slug = lc.lesson_slug
+	WHERE lc.user_id = $1 AND lc.course_slug = $2
+	UNION ALL
+	SELECT 'q', a.quiz_slug, CAST(NULL AS TEXT), CAST(NULL AS TEXT), MAX(a.score), MAX(a.passed) FROM quiz_attempts a
+	JOIN quizzes q ON q.course_slug = a.course_slug AND q.slug = a.quiz_slug
+	WHERE a.user_id = $1 AND a.course_slug = $2 GROUP BY a.quiz_slug`
 
 // settle completes the course when every lesson is done and every quiz passed: the enrolment is
 // marked completed and the certificate issued, each once, whatever the races. It returns u's
