@@ -73,10 +73,11 @@ func scanCourse(row interface{ Scan(...any) error }, extra ...any) (Course, erro
 // paging.Parse or paging.WithCursor to read back. Unpublished courses are left out unless
 // f.WithUnpublished.
 func (s *Service) Catalog(ctx context.Context, lang string, f Filter) (paging.Page[Course], error) {
-	if f.Query == "" && f.Tag == "" && f.Level == "" && f.ContentLanguage == "" && !f.WithUnpublished {
-		// The plain catalogue, page by page: what most readers ask; filtered ones are read.
+	if f.Query == "" && f.Tag == "" && f.Level == "" && f.ContentLanguage == "" && !f.WithUnpublished && f.Page.After == "" {
+		// The plain catalogue's first page: what most readers ask. Filtered ones and later pages
+		// (a cursor is the client's to make up) are read.
 		return remembered(s.memo, func() (paging.Page[Course], error) { return s.readCatalog(ctx, lang, f) },
-			"catalog", lang, f.Page.After, strconv.Itoa(f.Page.Limit))
+			"catalog", lang, strconv.Itoa(f.Page.Limit))
 	}
 	return s.readCatalog(ctx, lang, f)
 }

@@ -24,6 +24,10 @@ type memo struct {
 	version int64          // the content_version last seen by watch (0: not yet read)
 }
 
+// maxMemoEntries bounds what the memory keeps: the content's own keys (courses × languages,
+// lessons × languages, …) are far fewer; a key a client could vary (a page size) stops there.
+const maxMemoEntries = 20000
+
 // memoSep joins the parts of a memo key; no slug, language or cursor holds it.
 const memoSep = "\x00"
 
@@ -45,7 +49,7 @@ func remembered[T any](m *memo, load func() (T, error), key ...string) (T, error
 		return t, err
 	}
 	m.mu.Lock()
-	if m.gen.Load() == gen {
+	if m.gen.Load() == gen && len(m.entries) < maxMemoEntries {
 		m.entries[k] = t
 	}
 	m.mu.Unlock()
