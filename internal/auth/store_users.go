@@ -36,25 +36,6 @@ func scanUser(row interface{ Scan(...any) error }) (*User, string, error) {
 	return &u, hash, nil
 }
 
-func (s *store) loadRoles(ctx context.Context, q querier, u *User) error {
-	rows, err := q.QueryContext(ctx, "SELECT role FROM user_roles WHERE user_id = $1", u.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	u.Roles = []Role{RoleLearner}
-	for rows.Next() {
-		var r Role
-		if err := rows.Scan(&r); err != nil {
-			return err
-		}
-		if r != RoleLearner {
-			u.Roles = append(u.Roles, r)
-		}
-	}
-	return rows.Err()
-}
-
 // userBy loads one user with roles, and the password hash, by a unique column; column is a
 // constant of this package ("id" or "email"), never input.
 // Every signed-in request asks it, so it is one query: a row per role (one with a NULL role for

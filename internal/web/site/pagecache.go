@@ -114,13 +114,12 @@ func (s *Site) ServeFromPageCache(c *fiber.Ctx) error {
 // setsCookie tells whether the response sets a cookie other than lang (which PageLanguage sets
 // from the path, and the cache sets again when it serves the page).
 func setsCookie(h *fasthttp.ResponseHeader) bool {
-	other := false
-	h.VisitAllCookie(func(key, _ []byte) {
+	for key := range h.Cookies() {
 		if string(key) != "lang" {
-			other = true
+			return true
 		}
-	})
-	return other
+	}
+	return false
 }
 
 // serve answers with the page in the coding the client takes best, or 304 when its copy is current.
