@@ -66,9 +66,11 @@ vulncheck:
 generate:
 	$(GO) run $(TEMPL) generate
 
+# Go benchmarks, then the speed table (deploy/bench.sh: the hot pages beside a bare Fiber page, in
+# one run, with wrk; BENCH_SECS, BENCH_ROUNDS, BENCH_CONNS; DATABASE_URL/REDIS_URL for PostgreSQL).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
-	./deploy/load.sh
+	./deploy/bench.sh
 
 clean:
 	rm -rf bin

@@ -8,3 +8,9 @@ request = function()
   wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", a, b, c)
   return wrk.format(nil)
 end
+-- The bench (deploy/bench.sh) reads this line: requests a second, p50 and p99 in ms, errors.
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %.0f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+end
