@@ -20,10 +20,13 @@ go build -o "$dir/capacityhub" ./cmd/capacityhub
 ADDR=127.0.0.1:18091 "$dir/barefiber" >/dev/null 2>&1 & bare_pid=$!
 hub=http://127.0.0.1:18092
 start=$(date +%s%N)
-ADDR=127.0.0.1:18092 BASE_URL=$hub DATABASE_URL="${DATABASE_URL:-sqlite:$dir/ch.db}" LOG_FORMAT=json \
-  TRUSTED_PROXIES=127.0.0.1/32 "$dir/capacityhub" serve >"$dir/serve.log" 2>&1 & hub_pid=$!
-for _ in $(seq 400); do curl -fs "$hub/en/" -o /dev/null && break; sleep 0.01; done
+# PostgreSQL wants a SECRET_KEY shared by the nodes: one for this run unless given.
+SECRET_KEY=${SECRET_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')} ADDR=127.0.0.1:18092 BASE_URL=$hub \
+  DATABASE_URL="${DATABASE_URL:-sqlite:$dir/ch.db}" LOG_FORMAT=json TRUSTED_PROXIES=127.0.0.1/32 \
+  "$dir/capacityhub" serve >"$dir/serve.log" 2>&1 & hub_pid=$!
+for _ in $(seq 1000); do curl -fs "$hub/en/" -o /dev/null && break; sleep 0.01; done
 first_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+curl -fs "$hub/en/" -o /dev/null || { echo "bench.sh: the server did not start:"; cat "$dir/serve.log"; exit 1; }
 for _ in $(seq 100); do curl -fs http://127.0.0.1:18091/ -o /dev/null && break; sleep 0.05; done
 
 # A signed-in reader: registered through the API, signed in through the page form.
