@@ -2,7 +2,6 @@ package web
 
 import (
 	_ "embed"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -24,7 +23,7 @@ func (w *server) showOpenAPI(c *fiber.Ctx) error {
 func (w *server) showRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	base := strings.TrimSuffix(w.site.Config().BaseURL.String(), "/")
+	base := w.site.BaseURL()
 	return c.SendString("User-agent: *\nDisallow: /api/\nDisallow: /*/me\nDisallow: /*/admin/\nDisallow: /*/login\n" +
 		"Disallow: /*/register\nDisallow: /*/password/\nSitemap: " + base + "/sitemap.xml\n")
 }

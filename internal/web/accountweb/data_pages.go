@@ -3,7 +3,6 @@ package accountweb
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,8 +31,7 @@ func (h *Handler) memberData(c *fiber.Ctx, u *auth.User) (memberDataJSON, error)
 	if err != nil {
 		return memberDataJSON{}, err
 	}
-	base := strings.TrimSuffix(h.site.Config().BaseURL.String(), "/")
-	return toMemberDataJSON(base, time.Now(), account, learning, events), nil
+	return toMemberDataJSON(h.site.BaseURL(), time.Now(), account, learning, events), nil
 }
 
 // DownloadMyData answers the reader's data as a JSON file to save (Content-Disposition:

@@ -3,7 +3,6 @@ package courseweb
 import (
 	"bytes"
 	"encoding/xml"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,7 +21,7 @@ func (h *Handler) ShowSitemap(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	base := strings.TrimSuffix(h.site.Config().BaseURL.String(), "/")
+	base := h.site.BaseURL()
 	var b bytes.Buffer
 	b.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, lang := range i18n.Languages {

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -91,7 +90,7 @@ func (s *Site) CheckCSRF(c *fiber.Ctx) error {
 		return errCSRF
 	}
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" && !s.ownOrigin(c, origin) {
-		base := strings.TrimSuffix(s.cfg.BaseURL.String(), "/")
+		base := s.base
 		s.notices.note(s.log, "form refused: sent from an address that is not BASE_URL", "origin",
 			"origin", origin, "base_url", base, "fix", "open the site at BASE_URL, or set BASE_URL to the address people use",
 			"request_id", RequestID(c), "path", LoggedPath(c))

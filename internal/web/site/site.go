@@ -64,6 +64,10 @@ func (s *Site) Close() error { return s.limiter.Close() }
 // Config is the server's configuration.
 func (s *Site) Config() *config.Config { return s.cfg }
 
+// BaseURL is BASE_URL without its trailing slash: the start of every absolute address the site
+// writes (canonical links, sitemap, robots.txt, data exports).
+func (s *Site) BaseURL() string { return s.base }
+
 // Log is the server's logger.
 func (s *Site) Log() *slog.Logger { return s.log }
 
