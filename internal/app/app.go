@@ -36,9 +36,10 @@ const shutdownGrace = 20 * time.Second
 // outboxInterval is how often queued e-mail is sent.
 const outboxInterval = 5 * time.Second
 
-// contentWatchInterval is how often a server asks whether another changed the course content: a
-// change reaches every server within it (plus one query).
-const contentWatchInterval = 250 * time.Millisecond
+// watchInterval is how often a server asks whether another changed the course content or the
+// accounts (a role, a password, a disabled account): a change reaches every server within it
+// (plus one query).
+const watchInterval = 250 * time.Millisecond
 
 // NewAccounts builds the accounts service.
 func NewAccounts(cfg *config.Config, d *db.DB, store kv.Store, a *moderation.AuditLog, mail auth.Mailer, log *slog.Logger) *auth.Service {
@@ -211,7 +212,8 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	var sending sync.WaitGroup
 	sending.Go(func() { svc.Outbox.Run(sendCtx, outboxInterval) })
 	// Content changed by another server (an import, a publication) reaches this one's memory.
-	sending.Go(func() { svc.Courses.WatchContent(sendCtx, contentWatchInterval) })
+	sending.Go(func() { svc.Courses.WatchContent(sendCtx, watchInterval) })
+	sending.Go(func() { svc.Auth.WatchUsers(sendCtx, watchInterval) })
 	defer sending.Wait()
 	defer stopSending()
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(),

@@ -95,6 +95,7 @@ func (s *Service) AccountRecord(ctx context.Context, u *User) (*AccountRecord, e
 // store); the caller ends the browser session in hand. The last administrator cannot delete
 // their account (ErrLastAdmin).
 func (s *Service) DeleteAccount(ctx context.Context, actor *User, password, code string) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	if actor.Holds(RoleAdmin) {
 		// NB: checked before the password too, so that an admin learns it at once; the
 		// transaction checks again under lock.

@@ -40,11 +40,12 @@ type env struct {
 	db   *db.DB
 	mail *fakeMailer
 	now  *time.Time
+	kv   kv.Store
 }
 
 func newEnv(t *testing.T, d *db.DB, store kv.Store) *env {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	e := &env{db: d, mail: &fakeMailer{}, now: &now}
+	e := &env{db: d, mail: &fakeMailer{}, now: &now, kv: store}
 	e.s = New(Config{DB: d, KV: store, Secret: []byte(strings.Repeat("k", 32)), BaseURL: "https://hub.example.org",
 		Auditor: moderation.NewAuditLog(d), Mailer: e.mail, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	e.s.now = func() time.Time { return *e.now }
@@ -443,6 +444,9 @@ func TestSecurityChangesEndEverySession(t *testing.T) {
 				}
 				pair, _ := e.s.IssueTokens(ctx, u)
 				claims, _ := e.s.ParseAccessToken(ctx, pair.AccessToken)
+				if _, err := e.s.SessionUser(ctx, session); err != nil { // NB: now the user is kept in memory
+					t.Fatal(err)
+				}
 				if err := tc.change(u); err != nil {
 					t.Fatal(err)
 				}

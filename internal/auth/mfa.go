@@ -107,6 +107,7 @@ func (s *Service) StartMFA(ctx context.Context, u *User) (Enrolment, error) {
 // the recovery codes, which exist nowhere else in clear: the caller shows them once. A wrong code
 // is a field error on "otp".
 func (s *Service) ConfirmMFA(ctx context.Context, u *User, code string) ([]string, error) {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	if err := s.checkNotLocked(ctx, u.ID); err != nil {
 		return nil, err
 	}
@@ -161,6 +162,7 @@ func (s *Service) SecondFactor(ctx context.Context, u *User, code string) error 
 // DisableMFA turns two-step verification off, given the current password and a code; the key and
 // the recovery codes are deleted.
 func (s *Service) DisableMFA(ctx context.Context, u *User, password, code string) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	if err := s.checkPasswordAndCode(ctx, u, password, code); err != nil {
 		return err
 	}
@@ -189,6 +191,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *User, password
 // recovery codes, and ends every session and token of theirs: an operator's act, from the command
 // line, after checking who asks by other means. by names the operator in the audit log.
 func (s *Service) ResetMFA(ctx context.Context, email, by string) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	u, _, err := s.store.userBy(ctx, "email", NormalizeEmail(email))
 	if err != nil {
 		return err

@@ -81,6 +81,7 @@ type Service struct {
 	deviceKey []byte
 	mfaKey    []byte // seals TOTP keys at rest (AES-256-GCM)
 	now       func() time.Time
+	users     userCache // the users signed-in requests read (usercache.go)
 }
 
 // Config is what New needs.
@@ -307,6 +308,7 @@ func (s *Service) NoteSignInLimited(ctx context.Context, email string, window ti
 
 // UpdateProfile changes the actor's own name, organization and language.
 func (s *Service) UpdateProfile(ctx context.Context, actor *User, p Profile) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	p.Country = actor.Country
 	p.normalize()
 	var errs validate.Errors
@@ -320,6 +322,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *User, p Profile) err
 // ChangePassword sets a new password after checking the current one, and ends every session and
 // token of the user (the caller starts a fresh session for the device in hand).
 func (s *Service) ChangePassword(ctx context.Context, actor *User, current, next string) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	var errs validate.Errors
 	switch {
 	case current == "":
@@ -355,6 +358,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *User, current, next
 // SetRoles gives the user exactly roles (learner is implied). Only admins may, and not to
 // themselves: an admin cannot lock the last door behind them by accident.
 func (s *Service) SetRoles(ctx context.Context, actor *User, userID string, roles []Role) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	if !actor.Has(RoleAdmin) || actor.ID == userID {
 		return ErrForbidden
 	}
@@ -378,6 +382,7 @@ func (s *Service) SetRoles(ctx context.Context, actor *User, userID string, role
 
 // SetDisabled disables (or re-enables) an account. Only admins may, and not their own.
 func (s *Service) SetDisabled(ctx context.Context, actor *User, userID string, disabled bool) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	if !actor.Has(RoleAdmin) || actor.ID == userID {
 		return ErrForbidden
 	}
@@ -449,6 +454,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, compos
 // ResetPassword sets a new password with a reset token. The token works once, within
 // ResetTokenTTL; using it ends every session and token of the user.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
+	defer s.users.forget() // NB: after the change is committed (usercache.go)
 	h := hashToken(token)
 	userID, email, name, err := s.store.resetUser(ctx, h, s.now())
 	if err != nil {
@@ -516,7 +522,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		_ = s.sessions.Delete(ctx, key)
 		return nil, ErrSessionExpired
 	}
-	u, err := s.User(ctx, sess.UserID)
+	u, err := s.cachedUser(ctx, sess.UserID)
 	if errors.Is(err, ErrNotFound) { // the account was deleted
 		_ = s.sessions.Delete(ctx, key)
 		return nil, ErrSessionExpired

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/base32"
 	"errors"
 	"fmt"
@@ -49,14 +50,18 @@ type DB struct {
 
 // Open connects to the database named by url (sqlite:PATH or postgres://…) and checks that it
 // answers. It does not migrate.
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+func Open(ctx context.Context, rawURL string) (*DB, error) { return OpenWrapped(ctx, rawURL, nil) }
+
+// OpenWrapped is Open with the database/sql driver wrapped by wrap (nil: as it is), so that a test
+// can see every statement the server sends (testenv.CountQueries).
+func OpenWrapped(ctx context.Context, rawURL string, wrap func(driver.Driver) driver.Driver) (*DB, error) {
 	var d *DB
 	var err error
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		d, err = openSQLite(strings.TrimPrefix(rawURL, "sqlite:"))
+		d, err = openSQLite(strings.TrimPrefix(rawURL, "sqlite:"), wrap)
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		d, err = openPostgres(rawURL)
+		d, err = openPostgres(rawURL, wrap)
 	default:
 		return nil, errors.New("unknown database URL scheme")
 	}
@@ -72,7 +77,27 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	return d, nil
 }
 
-func openSQLite(path string) (*DB, error) {
+// openPool is sql.Open, through wrap when it is not nil.
+func openPool(driverName, dsn string, wrap func(driver.Driver) driver.Driver) (*sql.DB, error) {
+	p, err := sql.Open(driverName, dsn)
+	if err != nil || wrap == nil {
+		return p, err
+	}
+	inner := p.Driver()
+	_ = p.Close()
+	return sql.OpenDB(dsnConnector{dsn: dsn, driver: wrap(inner)}), nil
+}
+
+// dsnConnector opens connections to dsn with driver.
+type dsnConnector struct {
+	dsn    string
+	driver driver.Driver
+}
+
+func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+func (c dsnConnector) Driver() driver.Driver                        { return c.driver }
+
+func openSQLite(path string, wrap func(driver.Driver) driver.Driver) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
@@ -82,7 +107,7 @@ func openSQLite(path string) (*DB, error) {
 	// later gets them too. _txlock=immediate takes the write lock at BEGIN, which avoids the
 	// deadlock-prone upgrade from a read to a write transaction.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	w, err := openPool("sqlite", "file:"+path+"?"+pragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate", wrap)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +131,7 @@ func openSQLite(path string) (*DB, error) {
 		}
 		time.Sleep(time.Duration(5+mrand.IntN(20)) * time.Millisecond)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?mode=ro&"+pragmas)
+	r, err := openPool("sqlite", "file:"+path+"?mode=ro&"+pragmas, wrap)
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -123,11 +148,11 @@ func isBusy(err error) bool {
 	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
-func openPostgres(rawURL string) (*DB, error) {
+func openPostgres(rawURL string, wrap func(driver.Driver) driver.Driver) (*DB, error) {
 	if _, err := url.Parse(rawURL); err != nil {
 		return nil, errors.New("invalid postgres URL")
 	}
-	p, err := sql.Open("pgx", rawURL)
+	p, err := openPool("pgx", rawURL, wrap)
 	if err != nil {
 		return nil, err
 	}

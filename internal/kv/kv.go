@@ -35,6 +35,10 @@ type Store interface {
 	// keeps any expiry it had; a new key gets none.
 	Incr(ctx context.Context, key string) (int64, error)
 	Allow(ctx context.Context, key string, limit Limit) (Result, error)
+	// AllowAtMost takes up to n events from the limit at once: as many as it allows now, which
+	// Result.Granted says (0: none, and RetryAfter says when one more is). A node that draws
+	// several at a time spends them without asking again (a lease on the shared budget).
+	AllowAtMost(ctx context.Context, key string, limit Limit, n int) (Result, error)
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -53,6 +57,7 @@ func PerMinute(n int) Limit { return Limit{Rate: n, Period: time.Minute, Burst: 
 // Result is the outcome of one Allow call, with what the RateLimit-* headers report.
 type Result struct {
 	Allowed    bool
+	Granted    int           // how many events were taken: 1 for an allowed Allow, up to n for AllowAtMost
 	Limit      int           // the burst: how many fit in a fresh window
 	Remaining  int           // how many more would be allowed now
 	RetryAfter time.Duration // when not allowed: how long until one more is; else 0

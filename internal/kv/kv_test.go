@@ -137,6 +137,35 @@ func TestAllowRefills(t *testing.T) {
 	})
 }
 
+// AllowAtMost takes as many events as the limit has left, up to the number asked, from the same
+// budget as Allow; with none left it takes nothing and says when one more fits.
+func TestAllowAtMostTakesWhatIsLeft(t *testing.T) {
+	testenv.Stores(t, func(t *testing.T, s kv.Store) {
+		ctx := context.Background()
+		limit := kv.PerMinute(40)
+		res, err := s.AllowAtMost(ctx, "anon:a", limit, 16)
+		if err != nil || !res.Allowed || res.Granted != 16 || res.Remaining != 24 {
+			t.Fatalf("first lease: %+v, %v; want 16 granted, 24 remaining", res, err)
+		}
+		if res, _ = s.Allow(ctx, "anon:a", limit); !res.Allowed || res.Granted != 1 || res.Remaining != 23 {
+			t.Fatalf("Allow after the lease: %+v; want allowed, 23 remaining", res)
+		}
+		if res, _ = s.AllowAtMost(ctx, "anon:a", limit, 16); res.Granted != 16 {
+			t.Fatalf("second lease: %+v; want 16", res)
+		}
+		if res, _ = s.AllowAtMost(ctx, "anon:a", limit, 16); !res.Allowed || res.Granted != 7 || res.Remaining != 0 {
+			t.Fatalf("third lease: %+v; want the 7 left", res)
+		}
+		res, _ = s.AllowAtMost(ctx, "anon:a", limit, 16)
+		if res.Allowed || res.Granted != 0 || res.RetryAfter <= 0 || res.RetryAfter > 1600*time.Millisecond {
+			t.Fatalf("lease on a spent budget: %+v; want refused, RetryAfter about 1.5 s (60 s / 40)", res)
+		}
+		if res, _ = s.Allow(ctx, "anon:a", limit); res.Allowed {
+			t.Fatalf("Allow on a budget the leases spent: %+v", res)
+		}
+	})
+}
+
 // With Redis unreachable, every call fails fast with ErrUnavailable instead of hanging.
 func TestRedisDownFailsFast(t *testing.T) {
 	r, err := kv.NewRedis("redis://127.0.0.1:1/0", "chtest:down:")

@@ -141,6 +141,16 @@ func (m *Memory) Incr(_ context.Context, key string) (int64, error) {
 // Allow implements Store with the same GCRA arithmetic as the Redis limiter, so that both
 // backends answer alike. The stored value is the theoretical arrival time in nanoseconds.
 func (m *Memory) Allow(_ context.Context, key string, l Limit) (Result, error) {
+	return m.take(key, l, 1, false), nil
+}
+
+// AllowAtMost implements Store: up to n events at once, as many as the limit allows now.
+func (m *Memory) AllowAtMost(_ context.Context, key string, l Limit, n int) (Result, error) {
+	return m.take(key, l, n, true), nil
+}
+
+// take takes n events from the limit under key, or fewer when atMost allows it (at least one).
+func (m *Memory) take(key string, l Limit, n int, atMost bool) Result {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -153,19 +163,24 @@ func (m *Memory) Allow(_ context.Context, key string, l Limit) (Result, error) {
 			tat = time.Unix(0, ns)
 		}
 	}
-	newTat := tat.Add(emission)
-	diff := now.Sub(newTat.Add(-burstOffset))
-	res := Result{Limit: l.Burst}
-	if diff < 0 {
-		res.RetryAfter = -diff
-		res.ResetAfter = tat.Sub(now)
-		return res, nil
+	// fit is how many events the limit allows now: k such that tat + k·emission - burst ≤ now.
+	fit := int(now.Sub(tat.Add(-burstOffset)) / emission)
+	take := max(n, 1)
+	if atMost {
+		take = min(take, fit)
 	}
-	res.Allowed = true
-	res.Remaining = int(diff / emission)
+	res := Result{Limit: l.Burst}
+	if take < 1 || take > fit {
+		res.RetryAfter = tat.Add(emission * time.Duration(max(take, 1))).Add(-burstOffset).Sub(now)
+		res.ResetAfter = tat.Sub(now)
+		return res
+	}
+	newTat := tat.Add(emission * time.Duration(take))
+	res.Allowed, res.Granted = true, take
+	res.Remaining = fit - take
 	res.ResetAfter = newTat.Sub(now)
 	m.items["rate:"+key] = item{strconv.AppendInt(nil, newTat.UnixNano(), 10), newTat}
-	return res, nil
+	return res
 }
 
 // Ping implements Store; memory is always there.

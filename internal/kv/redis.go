@@ -124,15 +124,29 @@ func (r *Redis) Incr(ctx context.Context, key string) (n int64, err error) {
 
 // Allow implements Store with redis_rate's GCRA script, so that all nodes draw on one budget.
 func (r *Redis) Allow(ctx context.Context, key string, l Limit) (Result, error) {
+	return r.take(ctx, key, l, 1, false)
+}
+
+// AllowAtMost implements Store with redis_rate's AllowAtMost: up to n events in one round trip.
+func (r *Redis) AllowAtMost(ctx context.Context, key string, l Limit, n int) (Result, error) {
+	return r.take(ctx, key, l, n, true)
+}
+
+func (r *Redis) take(ctx context.Context, key string, l Limit, n int, atMost bool) (Result, error) {
 	var res *redis_rate.Result
 	err := r.breaker.call(ctx, func() (err error) {
-		res, err = r.limiter.Allow(ctx, r.prefix+key, redis_rate.Limit{Rate: l.Rate, Period: l.Period, Burst: l.Burst})
+		limit := redis_rate.Limit{Rate: l.Rate, Period: l.Period, Burst: l.Burst}
+		if atMost {
+			res, err = r.limiter.AllowAtMost(ctx, r.prefix+key, limit, n)
+		} else {
+			res, err = r.limiter.Allow(ctx, r.prefix+key, limit)
+		}
 		return unavailable(err)
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	out := Result{Allowed: res.Allowed > 0, Limit: l.Burst, Remaining: res.Remaining, ResetAfter: res.ResetAfter}
+	out := Result{Allowed: res.Allowed > 0, Granted: res.Allowed, Limit: l.Burst, Remaining: res.Remaining, ResetAfter: res.ResetAfter}
 	if !out.Allowed {
 		out.RetryAfter = res.RetryAfter
 	}

@@ -411,11 +411,13 @@ func TestAnonymousLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 			}
 			t.Logf("%d served, %d limited", ok, limited)
 			// The budget refills while the test runs: allow for it.
+			// NB: and the node answers an address's first reads a minute alone (site.AnonymousFreeReads).
 			refill := int(time.Since(start)*time.Duration(site.AnonymousLimit.Rate)/site.AnonymousLimit.Period) + 1
+			most := site.AnonymousLimit.Burst + site.AnonymousFreeReads + refill
 			switch {
-			case tc.wantLimited && (limited == 0 || ok > site.AnonymousLimit.Burst+refill):
+			case tc.wantLimited && (limited == 0 || ok > most):
 				t.Errorf("%d served, %d limited: varying X-Forwarded-For from an untrusted peer bought a fresh budget (want at most %d served)",
-					ok, limited, site.AnonymousLimit.Burst+refill)
+					ok, limited, most)
 			case !tc.wantLimited && limited > 0:
 				t.Errorf("%d of %d distinct clients behind a trusted proxy were limited, want none", limited, n)
 			}

@@ -108,9 +108,12 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(recover.New())
 	app.Use(s.SecurityHeaders)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	app.Use(etag.New(etag.Config{Weak: true})) // NB: weak, as one tag covers every content-coding of a body
 	app.Use(s.RefuseUnstorableText)
 	app.Use(s.Identify)
+	// NB: weak, as one tag covers every content-coding of a body. A signed-in reader's pages are
+	// personal and never stored (no-store), so they get none: hashing each (a slow CRC) was a
+	// fifth of a signed-in page's time.
+	app.Use(etag.New(etag.Config{Weak: true, Next: func(c *fiber.Ctx) bool { return site.User(c) != nil }}))
 	app.Use(s.NoStoreWhenSignedIn)
 	app.Use(s.LimitAnonymous)
 	app.Use(s.ServeFromPageCache) // visitors' pages that their handlers call site.Cacheable

@@ -85,6 +85,11 @@ func (r *keyRecorder) Allow(ctx context.Context, key string, l kv.Limit) (kv.Res
 	return r.Store.Allow(ctx, key, l)
 }
 
+func (r *keyRecorder) AllowAtMost(ctx context.Context, key string, l kv.Limit, n int) (kv.Result, error) {
+	r.note(key)
+	return r.Store.AllowAtMost(ctx, key, l, n)
+}
+
 // recordingServer is a test server on engine (with Redis under PostgreSQL when REDIS_URL is set,
 // as webtest.On) whose store notes its longest key.
 func recordingServer(t *testing.T, engine db.Dialect) (*webtest.Server, *keyRecorder) {

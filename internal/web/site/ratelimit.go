@@ -18,8 +18,14 @@ import (
 // generous because whole universities and ministries often share one address behind NAT. A
 // domain's own limits (sign-in, registration…) live with its web package and go through Enforce.
 var (
-	// AnonymousLimit is the limit of any request without a signed-in user, per client address.
-	AnonymousLimit = kv.Limit{Rate: 300, Period: time.Minute, Burst: 120} // any request without a signed-in user, per IP
+	// AnonymousLimit is the limit of visitors' reads (GET and HEAD without a signed-in user), per
+	// client address: 300 readers behind one carrier-grade NAT address may each open two pages at
+	// once (the burst) and then read a page every ten seconds (the rate), with no Redis round trip
+	// for the address's first AnonymousFreeReads a minute on each node (readlimit.go).
+	AnonymousLimit = kv.Limit{Rate: 1800, Period: time.Minute, Burst: 600}
+	// AnonymousWriteLimit is the limit of visitors' other requests (forms sent before signing in:
+	// registration, sign-in, contact…), per client address, on top of each form's own limit.
+	AnonymousWriteLimit = kv.Limit{Rate: 300, Period: time.Minute, Burst: 120}
 	limitWrites    = kv.Limit{Rate: 60, Period: time.Minute, Burst: 30}   // writes per user
 	limitWritesNew = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10}   // writes per user in the first day
 	// LimitProgressRate is the limit of a learner's progress (enrolling, marking lessons done,
@@ -51,8 +57,20 @@ func (l *limiter) Close() error { return l.local.Close() }
 // allow checks one limit. soft says whether a per-process answer will do when the shared store
 // is down.
 func (l *limiter) allow(ctx context.Context, key string, limit kv.Limit, soft bool) (kv.Result, error) {
+	return l.take(ctx, key, limit, 0, soft)
+}
+
+// take checks one limit for one event, or takes up to atMost of them when atMost > 0 (see
+// kv.Store.AllowAtMost).
+func (l *limiter) take(ctx context.Context, key string, limit kv.Limit, atMost int, soft bool) (kv.Result, error) {
+	ask := func(s kv.Store) (kv.Result, error) {
+		if atMost > 0 {
+			return s.AllowAtMost(ctx, key, limit, atMost)
+		}
+		return s.Allow(ctx, key, limit)
+	}
 	if time.Now().UnixNano() >= l.downUntil.Load() {
-		res, err := l.shared.Allow(ctx, key, limit)
+		res, err := ask(l.shared)
 		if err == nil {
 			return res, nil
 		}
@@ -64,7 +82,7 @@ func (l *limiter) allow(ctx context.Context, key string, limit kv.Limit, soft bo
 	if !soft {
 		return kv.Result{}, errStoreDown
 	}
-	return l.local.Allow(ctx, key, limit)
+	return ask(l.local)
 }
 
 // Allow checks limit under key without answering for it: whether another one may go now. It
@@ -82,6 +100,11 @@ func (s *Site) Enforce(c *fiber.Ctx, key string, limit kv.Limit, soft bool) erro
 	if err != nil {
 		return err
 	}
+	return answerLimit(c, res)
+}
+
+// answerLimit sets the RateLimit-* headers of res and returns the 429 error when it refused.
+func answerLimit(c *fiber.Ctx, res kv.Result) error {
 	c.Set("RateLimit-Limit", strconv.Itoa(res.Limit))
 	c.Set("RateLimit-Remaining", strconv.Itoa(res.Remaining))
 	c.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(res.ResetAfter)))
@@ -94,8 +117,11 @@ func (s *Site) Enforce(c *fiber.Ctx, key string, limit kv.Limit, soft bool) erro
 
 func ceilSeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
 
-// LimitAnonymous applies the per-IP limit to every request without a signed-in user. Health
-// checks, metrics and static files are not counted.
+// LimitAnonymous applies the per-IP limits to every request without a signed-in user: reads
+// (GET, HEAD) answer to AnonymousLimit through the node's front (readlimit.go), which asks the
+// shared store only for the addresses that read a lot; anything else answers to
+// AnonymousWriteLimit, asked of the shared store every time. Health checks, metrics and static
+// files are not counted.
 func (s *Site) LimitAnonymous(c *fiber.Ctx) error {
 	if User(c) != nil {
 		return c.Next()
@@ -104,8 +130,18 @@ func (s *Site) LimitAnonymous(c *fiber.Ctx) error {
 	case p == "/healthz", p == "/readyz", p == "/metrics", len(p) > 8 && p[:8] == "/static/":
 		return c.Next()
 	}
-	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
-	if err := s.Enforce(c, "anon:"+LimitKey(c), AnonymousLimit, safe); err != nil {
+	key := LimitKey(c)
+	if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead {
+		res, err := s.reads.allow(c.UserContext(), key)
+		if err != nil {
+			return err
+		}
+		if err := answerLimit(c, res); err != nil {
+			return err
+		}
+		return c.Next()
+	}
+	if err := s.Enforce(c, "anon-write:"+key, AnonymousWriteLimit, false); err != nil {
 		return err
 	}
 	return c.Next()

@@ -41,6 +41,7 @@ type Site struct {
 	log     *slog.Logger
 	auth    *auth.Service
 	limiter *limiter
+	reads   *readLimiter // the per-node front of AnonymousLimit (readlimit.go)
 	csrfKey []byte
 	assets  Assets
 	// dbUnavailable is Deps.Unavailable; notices logs what repeats (an outage's 503s, forms from
@@ -53,7 +54,8 @@ type Site struct {
 
 // New builds the kernel. Close releases what it started.
 func New(d Deps) *Site {
-	return &Site{cfg: d.Config, i18n: d.I18n, log: d.Logger, auth: d.Auth, limiter: newLimiter(d.KV),
+	l := newLimiter(d.KV)
+	return &Site{limiter: l, reads: newReadLimiter(l, AnonymousLimit), cfg: d.Config, i18n: d.I18n, log: d.Logger, auth: d.Auth,
 		csrfKey: config.DeriveKey(d.Config.SecretKey, "web/csrf"), assets: d.Assets, dbUnavailable: d.Unavailable,
 		base: strings.TrimSuffix(d.Config.BaseURL.String(), "/"), pageCache: newPageCache(d.ContentGeneration)}
 }

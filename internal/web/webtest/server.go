@@ -205,6 +205,7 @@ func (s *Server) createUser(t testing.TB, email, name string, roles ...auth.Role
 func (s *Server) AgeAccount(t testing.TB, u *auth.User) {
 	t.Helper()
 	testenv.AgeAccount(t, s.DB, u.ID, 48*time.Hour)
+	s.Auth.UsersChanged() // NB: the change bypassed the service, which keeps users in memory
 }
 
 // Token is a fresh access token for u, without the password round trip ("" for nil: anonymous).
