@@ -1,13 +1,17 @@
 package courseweb
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
 	"capacityhub/internal/auth"
 	"capacityhub/internal/course"
+	"capacityhub/internal/paging"
 	"capacityhub/internal/validate"
 	"capacityhub/internal/web/site"
 )
@@ -35,11 +39,56 @@ func (h *Handler) ListCourses(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	courses, err := h.courses.Catalog(c.UserContext(), site.Lang(c).Tag, f)
+	lang := site.Lang(c).Tag
+	// NB: the unfiltered first page, as everyone sees it, is encoded once per content generation.
+	shared := f == course.Filter{Page: paging.Request{Limit: f.Page.Limit}}
+	gen := h.courses.ContentGeneration()
+	if shared {
+		if b := h.lists.get(gen, lang, f.Page.Limit); b != nil {
+			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+			return c.Send(b)
+		}
+	}
+	courses, err := h.courses.Catalog(c.UserContext(), lang, f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(site.NewList(courses, toCourseJSON))
+	b, err := json.Marshal(site.NewList(courses, toCourseJSON))
+	if err != nil {
+		return err
+	}
+	if shared {
+		h.lists.put(gen, lang, f.Page.Limit, b)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b)
+}
+
+// listMemo keeps the API catalogue's unfiltered first pages, encoded, per language and limit,
+// for one content generation: the list every client asks first costs one encoding per change
+// of the content, not one per request.
+type listMemo struct {
+	mu    sync.Mutex
+	gen   uint64
+	pages map[string][]byte
+}
+
+func (m *listMemo) get(gen uint64, lang string, limit int) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gen != gen {
+		return nil
+	}
+	return m.pages[lang+"|"+strconv.Itoa(limit)]
+}
+
+func (m *listMemo) put(gen uint64, lang string, limit int, b []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.gen != gen || m.pages == nil {
+		m.gen, m.pages = gen, map[string][]byte{}
+	}
+	m.pages[lang+"|"+strconv.Itoa(limit)] = b
 }
 
 // ShowCourse is a course with its modules, lessons and quizzes.

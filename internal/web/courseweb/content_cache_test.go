@@ -84,6 +84,14 @@ func TestContentChangesReachReadersAtOnce(t *testing.T) {
 			t.Fatalf("before the change: %d", code)
 		}
 		_, fr := get("/fr/courses/radio-basics/m1-l1")
+		for _, path := range []string{"/api/v1/courses", "/api/v1/courses?lang=fr"} {
+			if _, body := get(path); !strings.Contains(body, `"slug":"radio-basics"`) {
+				t.Fatalf("%s before the change does not list the course: %.300s", path, body)
+			}
+		}
+		if _, en := get("/api/v1/courses"); strings.Contains(en, `"language":"fr"`) {
+			t.Error("the English list is answered with the French one")
+		}
 
 		srv.ImportFS(t, radioBasicsFS(t, "# Lesson one, revised\n\nRewritten for regulators.\n"))
 		if code, body := get(lesson); code != 200 || !strings.Contains(body, "Rewritten for regulators") {
@@ -104,11 +112,19 @@ func TestContentChangesReachReadersAtOnce(t *testing.T) {
 		if _, body := get("/en/courses"); strings.Contains(body, `href="/en/courses/radio-basics"`) {
 			t.Error("the catalogue still lists the unpublished course")
 		}
+		for _, path := range []string{"/api/v1/courses", "/api/v1/courses?lang=fr"} {
+			if _, body := get(path); strings.Contains(body, `"slug":"radio-basics"`) {
+				t.Errorf("%s still lists the unpublished course", path)
+			}
+		}
 		if err := srv.Courses.SetPublished(ctx, manager, "radio-basics", true); err != nil {
 			t.Fatal(err)
 		}
 		if code, _ := get(lesson); code != 200 {
 			t.Errorf("after publishing again: %d", code)
+		}
+		if _, body := get("/api/v1/courses"); !strings.Contains(body, `"slug":"radio-basics"`) {
+			t.Error("the API list lacks the course published again")
 		}
 
 		if err := srv.Courses.SaveCurriculum(ctx, manager, course.CurriculumInput{Slug: "radio-path",

@@ -20,6 +20,7 @@ var LessonSlugsTaken = []string{"offline", "quizzes", "enrollment", "progress", 
 type Handler struct {
 	site    *site.Site
 	courses *course.Service
+	lists   listMemo // the API catalogue's first pages, encoded (api.go)
 }
 
 // New is the courses surface on the kernel s and the course service.
