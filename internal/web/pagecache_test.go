@@ -82,3 +82,30 @@ func TestVisitorPagesComeFromThePageCache(t *testing.T) {
 		t.Error("a filtered catalogue came from memory: query strings must not be kept")
 	}
 }
+
+// A visitor changing language gets each page in the language asked for, from memory too: the
+// cache keeps each language's page apart, a page served from it remembers the language as the
+// rendered one does (the lang cookie), and the site's root follows the new choice.
+func TestPageCacheFollowsALanguageChange(t *testing.T) {
+	t.Parallel()
+	srv := webtest.New(t)
+	srv.ImportCourses(t, webtest.RadioBasics)
+	for round := range 2 { // NB: the second round is served from the cache
+		for _, lang := range []string{"en", "fr", "ar", "zh"} {
+			resp, body := webtest.Get(t, srv.App, "/"+lang+"/courses")
+			if resp.StatusCode != http.StatusOK || !strings.Contains(body, `lang="`+lang+`"`) {
+				t.Fatalf("round %d, /%s/courses: %d, page not in %s", round, lang, resp.StatusCode, lang)
+			}
+			if !strings.Contains(body, webtest.PageText(t, lang, "course.catalog.intro")) {
+				t.Errorf("round %d, /%s/courses: the catalogue title is not the %s one", round, lang, lang)
+			}
+			if c := resp.Header.Get("Set-Cookie"); !strings.Contains(c, "lang="+lang) {
+				t.Errorf("round %d, /%s/courses: Set-Cookie %q, want the language remembered", round, lang, c)
+			}
+		}
+	}
+	resp, _ := webtest.Get(t, srv.App, "/", "Cookie", "lang=fr")
+	if loc := resp.Header.Get("Location"); resp.StatusCode/100 != 3 || !strings.HasPrefix(loc, "/fr") {
+		t.Errorf("the root with lang=fr: %d to %q, want the French site", resp.StatusCode, loc)
+	}
+}
