@@ -26,8 +26,8 @@ var (
 	// AnonymousWriteLimit is the limit of visitors' other requests (forms sent before signing in:
 	// registration, sign-in, contact…), per client address, on top of each form's own limit.
 	AnonymousWriteLimit = kv.Limit{Rate: 300, Period: time.Minute, Burst: 120}
-	limitWrites    = kv.Limit{Rate: 60, Period: time.Minute, Burst: 30}   // writes per user
-	limitWritesNew = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10}   // writes per user in the first day
+	limitWrites         = kv.Limit{Rate: 60, Period: time.Minute, Burst: 30} // writes per user
+	limitWritesNew      = kv.Limit{Rate: 10, Period: time.Minute, Burst: 10} // writes per user in the first day
 	// LimitProgressRate is the limit of a learner's progress (enrolling, marking lessons done,
 	// answering quizzes), per user whatever the account's age: a learner clicking through a
 	// course is not a spammer, and quiz attempts have a limit of their own.
