@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -224,6 +225,9 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
+	// Start-up (migrations, rendering the built-in courses) leaves tens of megabytes of garbage
+	// that the runtime would keep from the OS for minutes: give it back now, once.
+	go debug.FreeOSMemory()
 	select {
 	case err := <-served:
 		return err

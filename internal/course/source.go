@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -324,13 +326,29 @@ func LoadAll(fsys fs.FS, reserved []string) ([]Source, []Problem) {
 		dirs = append(dirs, e.Name())
 		known[e.Name()] = true
 	}
+	// The courses load side by side (rendering their Markdown is most of a server's start-up);
+	// results keep the folders' order.
+	type loaded struct {
+		s  Source
+		ps []Problem
+	}
+	results := make([]loaded, len(dirs))
+	var wg sync.WaitGroup
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, dir := range dirs {
+		wg.Go(func() {
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			results[i].s, results[i].ps = load(fsys, dir, known, reserved)
+		})
+	}
+	wg.Wait()
 	var sources []Source
 	var problems []Problem
-	for _, dir := range dirs {
-		s, ps := load(fsys, dir, known, reserved)
-		problems = append(problems, ps...)
-		if len(ps) == 0 {
-			sources = append(sources, s)
+	for _, r := range results {
+		problems = append(problems, r.ps...)
+		if len(r.ps) == 0 {
+			sources = append(sources, r.s)
 		}
 	}
 	sortProblems(problems)
