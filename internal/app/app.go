@@ -173,6 +173,9 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	// Start-up allocates much and keeps little (migrations, the built-in courses rendered and
+	// compared): collect less often until serving, then as configured (GOGC).
+	gcPercent := debug.SetGCPercent(400)
 	database, err := OpenDatabase(ctx, cfg)
 	if err != nil {
 		return err
@@ -223,6 +226,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 		ready(ln.Addr().String())
 	}
 
+	debug.SetGCPercent(gcPercent)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	// Start-up (migrations, rendering the built-in courses) leaves tens of megabytes of garbage

@@ -195,7 +195,7 @@ func countWords(s string) int {
 	n, inWord := 0, false
 	for _, r := range s {
 		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+		case r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul): // NB: none is below U+1100
 			n++
 			inWord = false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
