@@ -132,31 +132,53 @@ func PageSources(cfg *config.Config) fs.FS {
 // one of those is imported all the same, with a warning: its page lacks that prerequisite (or
 // shows the one an earlier import stored) until the other course is fixed.
 func ImportContent(ctx context.Context, courses *course.Service, fsys fs.FS, where string, log *slog.Logger) error {
-	sources, problems := course.LoadAll(fsys, LessonSlugsTaken)
-	for _, p := range problems {
+	return ImportLoaded(ctx, courses, LoadContent(fsys, where), log)
+}
+
+// LoadedContent is the course sources and learning paths of a folder, read and checked, ready to
+// import: reading them needs no database, so start-up does it while the database opens.
+type LoadedContent struct {
+	where        string
+	sources      []course.Source
+	problems     []course.Problem
+	paths        []course.CurriculumInput
+	pathProblems []course.Problem
+}
+
+// LoadContent reads and checks the courses and learning paths of fsys (where names it in logs).
+func LoadContent(fsys fs.FS, where string) *LoadedContent {
+	lc := &LoadedContent{where: where}
+	lc.sources, lc.problems = course.LoadAll(fsys, LessonSlugsTaken)
+	lc.paths, lc.pathProblems = course.LoadPaths(fsys)
+	return lc
+}
+
+// ImportLoaded is ImportContent of content already loaded.
+func ImportLoaded(ctx context.Context, courses *course.Service, lc *LoadedContent, log *slog.Logger) error {
+	where := lc.where
+	for _, p := range lc.problems {
 		log.Warn("course source problem: course not imported", "where", where, "problem", p.String())
 	}
 	valid := map[string]bool{}
-	for _, s := range sources {
+	for _, s := range lc.sources {
 		valid[s.Slug] = true
 	}
-	for _, s := range sources {
+	for _, s := range lc.sources {
 		for _, p := range s.Prerequisites {
 			if !valid[p] {
 				log.Warn("course prerequisite not imported: it has source problems", "where", where, "course", s.Slug, "prerequisite", p)
 			}
 		}
 	}
-	rep, err := courses.Import(ctx, sources)
+	rep, err := courses.Import(ctx, lc.sources)
 	if err != nil {
 		return err
 	}
 	log.Info("courses imported", "from", where, "added", len(rep.Added), "updated", len(rep.Updated), "unchanged", len(rep.Unchanged))
-	paths, problems := course.LoadPaths(fsys)
-	for _, p := range problems {
+	for _, p := range lc.pathProblems {
 		log.Warn("learning path not imported", "where", where, "problem", p.String())
 	}
-	added, err := courses.ImportPaths(ctx, paths)
+	added, err := courses.ImportPaths(ctx, lc.paths)
 	if err != nil {
 		return err
 	}
@@ -176,6 +198,10 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	// Start-up allocates much and keeps little (migrations, the built-in courses rendered and
 	// compared): collect less often until serving, then as configured (GOGC).
 	gcPercent := debug.SetGCPercent(400)
+	// The course sources are read and rendered while the database opens and migrates.
+	fsys, where := ContentSources(cfg)
+	loaded := make(chan *LoadedContent, 1)
+	go func() { loaded <- LoadContent(fsys, where) }()
 	database, err := OpenDatabase(ctx, cfg)
 	if err != nil {
 		return err
@@ -190,8 +216,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	if err != nil {
 		return err
 	}
-	fsys, where := ContentSources(cfg)
-	if err := ImportContent(ctx, svc.Courses, fsys, where, log); err != nil {
+	if err := ImportLoaded(ctx, svc.Courses, <-loaded, log); err != nil {
 		return &config.Error{Name: "CONTENT_DIR", Err: err}
 	}
 	app, metrics, err := NewWeb(cfg, database, store, svc, log)
