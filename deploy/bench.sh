@@ -35,9 +35,12 @@ curl -fs -o /dev/null -H 'Content-Type: application/json' \
 token=$(curl -fs -c "$dir/jar" -b "$dir/jar" "$hub/en/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
 curl -fs -o /dev/null -c "$dir/jar" -b "$dir/jar" -H "Origin: $hub" --data-urlencode "csrf_token=$token" \
   --data-urlencode "email=$email" --data-urlencode "password=$password" "$hub/en/login"
-session=$(awk '$6 ~ /session$/ {print $6 "=" $7}' "$dir/jar")
-[ -n "$session" ] || { echo "bench.sh: could not sign in"; exit 1; }
+grep -q 'session\s' "$dir/jar" || { echo "bench.sh: could not sign in"; exit 1; }
+# Every cookie of the jar, as her browser sends them (the session, the form token's seed, lang…).
+session=$(awk '!/^#/ || /^#HttpOnly_/ { sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$dir/jar")
 lesson=/en/courses/regulating-ai-in-telecoms/what-ai-means-for-telecoms
+curl -fs -H "Cookie: $session" "$hub$lesson" | grep -q 'action="/en/logout"' ||
+  { echo "bench.sh: the signed-in row would not be signed in"; exit 1; }
 
 # name|url|extra header
 rows=(
