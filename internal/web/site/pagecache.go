@@ -99,6 +99,9 @@ func (s *Site) ServeFromPageCache(c *fiber.Ctx) error {
 	if c.Response().StatusCode() != fiber.StatusOK || c.Locals(localCacheable) != true || c.Method() != fiber.MethodGet || setsCookie(resp) {
 		return nil
 	}
+	// NB: the same caching headers whether or not this answer is the one kept.
+	c.Set(fiber.HeaderCacheControl, anonymousCacheControl)
+	c.Set(fiber.HeaderVary, "Accept-Encoding, Cookie")
 	if !pc.filling.CompareAndSwap(false, true) {
 		return nil
 	}
