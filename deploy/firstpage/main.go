@@ -7,11 +7,14 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
-	"net/http"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"time"
 )
 
@@ -28,9 +31,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "firstpage:", err)
 		os.Exit(1)
 	}
+	page, err := url.Parse(flag.Arg(0))
+	if err != nil || page.Scheme != "http" || page.Host == "" {
+		fmt.Fprintln(os.Stderr, "firstpage: not an http:// URL:", flag.Arg(0))
+		os.Exit(2)
+	}
 	cmd := exec.Command(flag.Arg(1), flag.Args()[2:]...)
 	cmd.Stdout, cmd.Stderr = out, out
-	client := &http.Client{Timeout: time.Second}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "firstpage:", err)
@@ -45,16 +52,27 @@ func main() {
 			os.Exit(1)
 		default:
 		}
-		if resp, err := client.Get(flag.Arg(0)); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				fmt.Println(cmd.Process.Pid, time.Since(start).Milliseconds())
-				return // NB: the server goes on running; the caller stops it
-			}
+		if served(page) {
+			fmt.Println(cmd.Process.Pid, time.Since(start).Milliseconds())
+			return // NB: the server goes on running; the caller stops it
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
 	fmt.Fprintln(os.Stderr, "firstpage: no page within", *timeout)
 	_ = cmd.Process.Kill()
 	os.Exit(1)
+}
+
+// served tells whether a GET of page is answered 200. NB: one request on a plain connection: all
+// a poll needs, without an HTTP client's machinery.
+func served(page *url.URL) bool {
+	conn, err := net.DialTimeout("tcp", page.Host, time.Second)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(time.Second))
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", page.RequestURI(), page.Host)
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	return err == nil && strings.HasPrefix(status, "HTTP/1.1 200 ")
 }
