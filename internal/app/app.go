@@ -198,6 +198,7 @@ func Serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready func
 	// Start-up allocates much and keeps little (migrations, the built-in courses rendered and
 	// compared): collect less often until serving, then as configured (GOGC).
 	gcPercent := debug.SetGCPercent(400)
+	defer debug.SetGCPercent(gcPercent) // NB: also when start-up fails; serving restores it sooner, below
 	// The course sources are read and rendered while the database opens and migrates.
 	fsys, where := ContentSources(cfg)
 	loaded := make(chan *LoadedContent, 1)

@@ -18,10 +18,9 @@ import (
 //
 // A read that began before a change is not kept after it (the generation moved meanwhile).
 type userCache struct {
-	gen     atomic.Uint64 // moved by every change this server makes or hears of
-	mu      sync.RWMutex
-	users   map[string]cachedUser
-	version int64 // user_version as last read; 0: not yet
+	gen   atomic.Uint64 // moved by every change this server makes or hears of
+	mu    sync.RWMutex
+	users map[string]cachedUser
 }
 
 type cachedUser struct {
@@ -92,29 +91,5 @@ func (s *Service) UsersChanged() { s.users.forget() }
 // memory when it moved: a change made on another server, or outside any server, reaches this one
 // within the interval.
 func (s *Service) WatchUsers(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		s.checkUserVersion(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// checkUserVersion reads user_version once and forgets the users kept when it moved.
-func (s *Service) checkUserVersion(ctx context.Context) {
-	var v int64
-	if err := s.store.db.R.QueryRowContext(ctx, "SELECT version FROM user_version WHERE id = 1").Scan(&v); err != nil {
-		return // the database is away: the next tick tries again
-	}
-	s.users.mu.Lock()
-	moved := s.users.version != v
-	s.users.version = v
-	s.users.mu.Unlock()
-	if moved {
-		s.users.forget()
-	}
+	s.store.db.WatchVersion(ctx, "user_version", every, s.users.forget)
 }

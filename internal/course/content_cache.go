@@ -21,7 +21,6 @@ type memo struct {
 	mu      sync.RWMutex
 	gen     atomic.Uint64  // bumped by flush, under mu: a read begun before a flush is not kept
 	entries map[string]any // key: the read and its arguments, joined by memoSep
-	version int64          // the content_version last seen by watch (0: not yet read)
 }
 
 // maxMemoEntries bounds what the memory keeps: the content's own keys (courses × languages,
@@ -84,29 +83,5 @@ func (s *Service) contentChanged(ctx context.Context) {
 // WatchContent polls content_version every interval until ctx ends, and empties this server's
 // memory of the content when another server changed it.
 func (s *Service) WatchContent(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		s.checkContentVersion(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// checkContentVersion reads content_version once and flushes the memory when it moved.
-func (s *Service) checkContentVersion(ctx context.Context) {
-	var v int64
-	if err := s.db.R.QueryRowContext(ctx, "SELECT version FROM content_version WHERE id = 1").Scan(&v); err != nil {
-		return // the database is away: keep serving what is known; the next tick tries again
-	}
-	s.memo.mu.Lock()
-	seen := s.memo.version
-	s.memo.version = v
-	s.memo.mu.Unlock()
-	if seen != v {
-		s.memo.flush()
-	}
+	s.db.WatchVersion(ctx, "content_version", every, s.memo.flush)
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,7 +69,12 @@ func (h *Handler) ListCourses(c *fiber.Ctx) error {
 type listMemo struct {
 	mu    sync.Mutex
 	gen   uint64
-	pages map[string][]byte
+	pages map[listKey][]byte
+}
+
+type listKey struct {
+	lang  string
+	limit int
 }
 
 func (m *listMemo) get(gen uint64, lang string, limit int) []byte {
@@ -79,16 +83,16 @@ func (m *listMemo) get(gen uint64, lang string, limit int) []byte {
 	if m.gen != gen {
 		return nil
 	}
-	return m.pages[lang+"|"+strconv.Itoa(limit)]
+	return m.pages[listKey{lang, limit}]
 }
 
 func (m *listMemo) put(gen uint64, lang string, limit int, b []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.gen != gen || m.pages == nil {
-		m.gen, m.pages = gen, map[string][]byte{}
+		m.gen, m.pages = gen, map[listKey][]byte{}
 	}
-	m.pages[lang+"|"+strconv.Itoa(limit)] = b
+	m.pages[listKey{lang, limit}] = b
 }
 
 // ShowCourse is a course with its modules, lessons and quizzes.

@@ -57,6 +57,7 @@ type cachedPage struct {
 	contentType            string
 	plain, gzip, br        []byte
 	etag, etagGzip, etagBr string
+	lang                   string // the page's language, as PageLanguage found it: the lang cookie to set
 }
 
 func newPageCache(generation func() uint64) *pageCache {
@@ -87,8 +88,8 @@ func (s *Site) ServeFromPageCache(c *fiber.Ctx) error {
 	p := pc.pages[key]
 	pc.mu.RUnlock()
 	if p != nil && p.gen == gen {
-		if loc, _ := s.languageOfPath(key); loc != nil {
-			s.rememberLanguage(c, loc.Tag) // as PageLanguage would have
+		if p.lang != "" {
+			s.rememberLanguage(c, p.lang) // as PageLanguage would have
 		}
 		return p.serve(c)
 	}
@@ -108,6 +109,9 @@ func (s *Site) ServeFromPageCache(c *fiber.Ctx) error {
 	defer pc.filling.Store(false)
 	body := c.Response().Body()
 	p = &cachedPage{gen: gen, contentType: string(resp.ContentType()), plain: bytes.Clone(body)}
+	if loc := Lang(c); loc != nil {
+		p.lang = loc.Tag
+	}
 	p.gzip = fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressBestCompression)
 	p.br = brotliBest(body)
 	sum := sha256.Sum256(body)
